@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+
+namespace CodePairs.Rules;
+
+[JsonConverter(typeof(JsonStringEnumConverter<FindingKind>))]
+public enum FindingKind
+{
+    [JsonStringEnumMemberName("ptp")] Ptp,
+    [JsonStringEnumMemberName("addOn")] AddOn,
+    [JsonStringEnumMemberName("mue")] Mue,
+    [JsonStringEnumMemberName("invalidInput")] InvalidInput,
+}
+
+/// <summary>How serious a finding is, least to most.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
+public enum Severity
+{
+    /// <summary>Worth knowing; the claim is still clean (e.g. an edit bypassed by a modifier, no published MUE).</summary>
+    [JsonStringEnumMemberName("info")] Info,
+    /// <summary>May be denied depending on the contractor or documentation.</summary>
+    [JsonStringEnumMemberName("warning")] Warning,
+    /// <summary>Will be denied unless an allowed modifier is appended (where clinically supported).</summary>
+    [JsonStringEnumMemberName("bypassable")] Bypassable,
+    /// <summary>Will be denied as billed.</summary>
+    [JsonStringEnumMemberName("deny")] Deny,
+}
+
+/// <summary>Where a rule came from: a CMS table of a release, or a custom rule pack.</summary>
+/// <param name="Table">ptp-practitioner, ptp-hospital, aoc, mue-practitioner, mue-hospital, mue-dme, or pack.</param>
+/// <param name="Release">The release id (v322r0), or the pack's name.</param>
+/// <param name="Version">The CMS file version of the table, or the pack's version.</param>
+public sealed record RuleSource(string Table, string Release, string Version);
+
+/// <summary>The PTP row a finding rests on.</summary>
+public sealed record PtpDetail(string Column1, string Column2, int ModifierIndicator, DateOnly Effective, DateOnly? Deletion, string Rationale, bool PriorTo1996);
+
+/// <summary>The add-on rule a finding rests on.</summary>
+public sealed record AddOnDetail(string AddOnCode, int? Type, IReadOnlyList<string> ListedPrimaries, DateOnly? EditEffective, DateOnly? EditDeletion, string? Notes);
+
+/// <summary>The MUE a finding rests on.</summary>
+public sealed record MueDetail(string Code, int? Value, int? AdjudicationIndicator, string? Adjudication, string? Rationale, int UnitsBilled);
+
+/// <summary>What would make the claim payable, as concretely as the rule allows.</summary>
+/// <param name="Action">What to do, in a sentence.</param>
+/// <param name="BypassModifiers">Modifiers that would bypass the edit (only where the edit allows any).</param>
+/// <param name="EligiblePrimaries">Primary codes that satisfy an add-on rule, compressed into ranges.</param>
+/// <param name="UnitsAllowed">Units payable for the line (MAI 1) or the date of service (MAI 2/3).</param>
+public sealed record Fix(string Action, IReadOnlyList<string>? BypassModifiers = null, IReadOnlyList<string>? EligiblePrimaries = null, int? UnitsAllowed = null);
+
+/// <summary>One thing wrong (or worth knowing) about a claim, explained.</summary>
+public sealed record Finding
+{
+    public required FindingKind Kind { get; init; }
+    public required Severity Severity { get; init; }
+    /// <summary>A stable machine-readable rule id (e.g. <c>ptp.indicator0</c>, <c>mue.dos-policy</c>).</summary>
+    public required string Rule { get; init; }
+    public required string Message { get; init; }
+    /// <summary>All claim lines (1-based) involved.</summary>
+    public required IReadOnlyList<int> Lines { get; init; }
+    /// <summary>The lines that would be denied (empty for info and for warnings that deny nothing yet).</summary>
+    public IReadOnlyList<int> DeniedLines { get; init; } = [];
+    public required IReadOnlyList<string> Codes { get; init; }
+    public DateOnly? DateOfService { get; init; }
+    public RuleSource? Source { get; init; }
+    public PtpDetail? Ptp { get; init; }
+    public AddOnDetail? AddOn { get; init; }
+    public MueDetail? Mue { get; init; }
+    public required Fix Fix { get; init; }
+}
+
+/// <summary>The verdict on one claim.</summary>
+/// <param name="Clean">True when no finding is a warning or worse.</param>
+public sealed record ValidationResult(bool Clean, IReadOnlyList<Finding> Findings, IReadOnlyList<RuleSource> ReleasesUsed, int Lines);
