@@ -13,8 +13,11 @@ dotnet build Functions.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passe
 bash scripts/azurite.sh start || { echo "0 passed, 1 failed"; exit 1; }
 trap 'bash scripts/azurite.sh stop' EXIT
 
-dotnet test Functions.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" "$@"
-status=$?
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=1
+done
 
 passed=0; failed=0; skipped=0
 for f in "$results"/*.trx; do

@@ -3,7 +3,7 @@ namespace CodePairs.Rules.Tests;
 /// <summary>A small rule set in CMS row shapes: the real rows quoted in NCCI.md plus rows shaped like them.</summary>
 internal static class TestRules
 {
-    public const string Release = "v322r0";
+    public const string ReleaseId = "v322r0";
     public static readonly DateOnly ReleaseStart = new(2026, 7, 1);
     public static readonly DateOnly Dos = new(2026, 8, 3);
 
@@ -58,9 +58,11 @@ internal static class TestRules
         "97597,1,\"2 Date of Service Edit: Policy\",\"CMS Policy\"",
         "99291,1,\"2 Date of Service Edit: Policy\",\"CMS Policy\"",
         "99292,8,\"3 Date of Service Edit: Clinical\",\"Clinical: Data\"",
+        "64449,1,\"2 Date of Service Edit: Policy\",\"Code Descriptor / CPT Instruction\"",
+        "62270,1,\"2 Date of Service Edit: Policy\",\"Code Descriptor / CPT Instruction\"",
     ];
 
-    public static ReleaseBuilder Builder(string id = Release, DateOnly? start = null)
+    public static ReleaseBuilder Builder(string id = ReleaseId, DateOnly? start = null)
         => new ReleaseBuilder(id, start ?? ReleaseStart)
             .AddPtp(PtpTable.Practitioner, id, PractitionerPtp.Select(CmsRows.Ptp))
             .AddPtp(PtpTable.Hospital, id, HospitalPtp.Select(CmsRows.Ptp))
