@@ -1,0 +1,74 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodePairs.Functions.Storage;
+
+/// <summary>
+/// Registers the Blob and Table clients for <see cref="StorageNames.Connection"/> through Microsoft.Extensions.Azure.
+/// The setting is either a connection string (locally <c>UseDevelopmentStorage=true</c>) or, in Azure, identity-based:
+/// <c>CodePairsStorage__blobServiceUri</c>, <c>__tableServiceUri</c>, <c>__queueServiceUri</c>,
+/// <c>__credential=managedidentity</c> and <c>__clientId</c> (the user-assigned identity).
+/// </summary>
+public static class StorageClients
+{
+    public static IServiceCollection AddCodePairsStorageClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = StorageSettings.From(configuration, StorageNames.Connection);
+        services.AddSingleton(settings);
+        services.AddAzureClients(clients =>
+        {
+            if (settings.ConnectionString is { } cs)
+            {
+                clients.AddBlobServiceClient(cs);
+                clients.AddTableServiceClient(cs);
+            }
+            else
+            {
+                clients.AddBlobServiceClient(settings.BlobServiceUri ?? throw settings.Missing("blobServiceUri"));
+                clients.AddTableServiceClient(settings.TableServiceUri ?? throw settings.Missing("tableServiceUri"));
+                clients.UseCredential(settings.Credential());
+            }
+            // Storage throttles with 503/500; the SDK retries those (and 429) with exponential backoff.
+            clients.ConfigureDefaults(o =>
+            {
+                o.Retry.Mode = RetryMode.Exponential;
+                o.Retry.MaxRetries = 5;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+                o.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+            });
+        });
+        return services;
+    }
+}
+
+/// <summary>One storage connection setting read the way the Functions host reads it.</summary>
+public sealed record StorageSettings(string Name, string? ConnectionString, Uri? BlobServiceUri, Uri? TableServiceUri, Uri? QueueServiceUri,
+    string? CredentialKind, string? ClientId)
+{
+    public static StorageSettings From(IConfiguration configuration, string name)
+    {
+        var section = configuration.GetSection(name);
+        var cs = section.Value;
+        return new StorageSettings(name, string.IsNullOrWhiteSpace(cs) ? null : cs,
+            Uri(section["blobServiceUri"]), Uri(section["tableServiceUri"]), Uri(section["queueServiceUri"]),
+            section["credential"], section["clientId"]);
+
+        static Uri? Uri(string? s) => string.IsNullOrWhiteSpace(s) ? null : new Uri(s);
+    }
+
+    public TokenCredential Credential() => string.Equals(CredentialKind, "managedidentity", StringComparison.OrdinalIgnoreCase)
+        ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(ClientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(ClientId))
+        : new DefaultAzureCredential();
+
+    public InvalidOperationException Missing(string key)
+        => new($"storage setting '{Name}' is neither a connection string nor has '{Name}__{key}' set");
+
+    public BlobServiceClient CreateBlobServiceClient() => ConnectionString is { } cs ? new BlobServiceClient(cs) : new BlobServiceClient(BlobServiceUri, Credential());
+    public TableServiceClient CreateTableServiceClient() => ConnectionString is { } cs ? new TableServiceClient(cs) : new TableServiceClient(TableServiceUri, Credential());
+}
