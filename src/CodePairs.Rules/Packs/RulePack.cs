@@ -32,7 +32,10 @@ public sealed record RulePack(
     public RuleSource Source => new("pack", Name, Version);
 
     /// <summary>The pack CodePairs ships, built from the 77003 page in NCCI.md.</summary>
-    public static RulePack Fluoroscopy77003 => RulePackReader.ReadEmbedded("cpt-77003.json");
+    public static RulePack Fluoroscopy77003 => Embedded("cpt-77003");
+
+    /// <summary>A pack shipped inside the engine, by name (the file name without <c>.json</c>).</summary>
+    public static RulePack Embedded(string name) => RulePackReader.ReadEmbedded(name + ".json");
 }
 
 /// <summary>The rule-pack JSON document (schema in the README).</summary>
@@ -66,7 +69,7 @@ public static class RulePackReader
     internal static RulePack ReadEmbedded(string file)
     {
         using var stream = typeof(RulePack).Assembly.GetManifestResourceStream($"CodePairs.Rules.Packs.{file}")
-            ?? throw new InvalidOperationException($"embedded pack {file} is missing from the build");
+            ?? throw new ArgumentException($"no rule pack named '{Path.GetFileNameWithoutExtension(file)}' ships with CodePairs");
         return Read(stream, file);
     }
 

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using CodePairs.Functions.Rules;
+using CodePairs.Rules;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CodePairs.Functions.Http;
+
+/// <summary>POST /api/v1/claims/validate: a claim in, findings out.</summary>
+public sealed class ClaimFunctions(IActiveRules rules, IOptions<ApiOptions> options, ILogger<ClaimFunctions> logger)
+{
+    [Function("ValidateClaim")]
+    public async Task<IResult> Validate(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/claims/validate")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var (input, problem) = await JsonBody.ReadAsync<ClaimInput>(request, limits.MaxClaimBytes, cancellationToken);
+        if (problem is not null) return Rejected(problem, "unreadable body");
+
+        var (claim, errors) = ClaimParser.Parse(input!, maxLines: limits.MaxClaimLines);
+        if (claim is null)
+            return Rejected(Problems.BadRequest("Invalid claim", $"The claim has {errors.Count} problem(s); see errors.", errors), "invalid claim");
+
+        var loaded = await rules.GetAsync(cancellationToken);
+        if (loaded is null)
+        {
+            Log.NoRuleSet(logger);
+            return Problems.NoRuleSet(limits.RetryAfterSeconds);
+        }
+
+        var result = loaded.Validator.Validate(claim);
+        Log.ClaimValidated(logger, result.Lines, result.Findings.Count, result.Clean, string.Join(',', result.ReleasesUsed.Select(s => s.Release).Distinct()));
+        return TypedResults.Ok(new ClaimResponse(claim.ClaimId, result.Clean, result.Lines, result.Findings, result.ReleasesUsed));
+    }
+
+    private IResult Rejected(IResult problem, string what)
+    {
+        Log.RequestRejected(logger, (problem as IStatusCodeHttpResult)?.StatusCode ?? 400, what);
+        return problem;
+    }
+}
+
+/// <summary>The answer to a claim: the partner's own claim id is echoed back to them (never logged).</summary>
+public sealed record ClaimResponse(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClaimId,
+    bool Clean,
+    int Lines,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<RuleSource> ReleasesUsed);
+
+/// <summary>Limits and behaviour of the HTTP API (section <c>CodePairs:Api</c>).</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "CodePairs:Api";
+    /// <summary>Largest claim body accepted (bytes).</summary>
+    public int MaxClaimBytes { get; set; } = 64 * 1024;
+    /// <summary>Most lines in one claim.</summary>
+    public int MaxClaimLines { get; set; } = ClaimLimits.MaxLines;
+    /// <summary>Retry-After sent with 503 while no rule set is loaded.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace CodePairs.Functions;
+
+/// <summary>Every log line CodePairs writes. Counts, release ids and reasons only: never claim ids, dates of
+/// service, codes of a claim or request bodies (HIPAA Safe Harbor identifiers).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Validated a claim: {Lines} lines, {Findings} findings, clean {Clean}, releases {Releases}")]
+    public static partial void ClaimValidated(ILogger logger, int lines, int findings, bool clean, string releases);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Rejected a request with {Status}: {Problem}")]
+    public static partial void RequestRejected(ILogger logger, int status, string problem);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "No rule set is loaded; answered 503")]
+    public static partial void NoRuleSet(ILogger logger);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Loaded rule set: releases {Releases}, {Codes} codes, {Milliseconds} ms")]
+    public static partial void RuleSetLoaded(ILogger logger, string releases, int codes, long milliseconds);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Could not load rule set for releases {Releases}; the previous set keeps serving")]
+    public static partial void RuleSetLoadFailed(ILogger logger, Exception exception, string releases);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "No active rule-set pointer in storage yet")]
+    public static partial void NoActivePointer(ILogger logger);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Checking the active rule-set pointer failed")]
+    public static partial void PointerCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception in function {Function}; answered 500 (trace {TraceId})")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string function, string? traceId);
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using CodePairs.Rules;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CodePairs.Functions.Rules;
+
+/// <summary>Where the active rule set comes from (storage in the service, anything in tests).</summary>
+public interface IRuleSetSource
+{
+    /// <summary>The ids of the active releases, or null when no pointer has been written yet.</summary>
+    Task<IReadOnlyList<string>?> GetActiveReleaseIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Loads and builds one rule set holding these releases.</summary>
+    Task<RuleSet> LoadAsync(IReadOnlyList<string> releaseIds, CancellationToken cancellationToken);
+}
+
+/// <summary>Options of the in-memory rule set (section <c>CodePairs:Rules</c>).</summary>
+public sealed class RulesOptions
+{
+    public const string Section = "CodePairs:Rules";
+    /// <summary>How often a worker checks the active pointer (seconds).</summary>
+    public int PollSeconds { get; set; } = 60;
+    /// <summary>Custom rule packs applied with the CMS tables, by name (embedded packs; default the 77003 pack).</summary>
+    public List<string> Packs { get; set; } = ["cpt-77003"];
+}
+
+/// <summary>
+/// Loads the active rule set at first use, keeps it immutable in memory and swaps it whole (Interlocked) when the
+/// active pointer moves. A set that fails to load never replaces the one serving.
+/// </summary>
+public sealed class RuleSetCache(IRuleSetSource source, IOptions<RulesOptions> options, TimeProvider clock, ILogger<RuleSetCache> logger)
+    : IActiveRules, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IReadOnlyList<RulePack> _packs = options.Value.Packs.Select(RulePack.Embedded).ToArray();
+    private LoadedRules? _current;
+    private string? _currentKey;
+    private string? _failedKey;
+    private long _lastCheckTicks = long.MinValue;
+
+    public LoadedRules? Current => Volatile.Read(ref _current);
+
+    public async ValueTask<LoadedRules?> GetAsync(CancellationToken cancellationToken)
+    {
+        var current = Current;
+        if (current is null)
+        {
+            await RefreshAsync(force: false, cancellationToken);
+            return Current;
+        }
+        if (Due()) _ = Task.Run(() => RefreshAsync(force: false, CancellationToken.None), CancellationToken.None);
+        return current;
+    }
+
+    private bool Due()
+    {
+        var last = Interlocked.Read(ref _lastCheckTicks);
+        return last == long.MinValue || clock.GetUtcNow().UtcTicks - last >= TimeSpan.FromSeconds(options.Value.PollSeconds).Ticks;
+    }
+
+    /// <summary>Checks the pointer now and loads a new set when it moved. Returns true when a new set was swapped in.</summary>
+    public async Task<bool> RefreshAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!force && Current is not null && !Due()) return false;
+            Interlocked.Exchange(ref _lastCheckTicks, clock.GetUtcNow().UtcTicks);
+            IReadOnlyList<string>? ids;
+            try
+            {
+                ids = await source.GetActiveReleaseIdsAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.PointerCheckFailed(logger, e);
+                return false;
+            }
+            if (ids is null || ids.Count == 0)
+            {
+                Log.NoActivePointer(logger);
+                return false;
+            }
+            var key = string.Join(',', ids);
+            if (key == _currentKey || (key == _failedKey && !force)) return false;
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var rules = await source.LoadAsync(ids, cancellationToken);
+                var loaded = new LoadedRules(rules, new ClaimValidator(rules, _packs), ids, clock.GetUtcNow());
+                Interlocked.Exchange(ref _current, loaded);
+                _currentKey = key;
+                _failedKey = null;
+                Log.RuleSetLoaded(logger, key, rules.Codes.Count, watch.ElapsedMilliseconds);
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _failedKey = key; // do not retry the same broken set on every request; a new pointer is tried at once
+                Log.RuleSetLoadFailed(logger, e, key);
+                return false;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}
