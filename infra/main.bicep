@@ -84,7 +84,6 @@ var deploymentContainerName = 'app-package-${take(resourceToken, 7)}'
 // Built-in role definition ids (stable across clouds and tenants).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 }
@@ -151,38 +150,28 @@ module dataStorage 'modules/storage-account.bicep' = {
     tables: dataTables
     softDelete: true
     softDeleteDays: 7
-    roleAssignments: concat(
-      [
-        {
-          principalId: identity.outputs.principalId
-          principalType: 'ServicePrincipal'
-          roleDefinitionId: roles.storageBlobDataOwner
-          description: 'Blob trigger on batches-in, rules and snapshot blobs, batch outputs.'
-        }
-        {
-          principalId: identity.outputs.principalId
-          principalType: 'ServicePrincipal'
-          roleDefinitionId: roles.storageQueueDataContributor
-          description: 'Blob trigger poison queue and the batch-chunks queue.'
-        }
-        {
-          principalId: identity.outputs.principalId
-          principalType: 'ServicePrincipal'
-          roleDefinitionId: roles.storageTableDataContributor
-          description: 'Rule store: RuleCatalog, RuleEdits and per-release tables.'
-        }
-      ],
-      empty(principalId)
-        ? []
-        : [
-            {
-              principalId: principalId
-              principalType: principalType
-              roleDefinitionId: roles.storageBlobDataContributor
-              description: 'Operator: drop CMS releases into rules-incoming and batch files into batches-in.'
-            }
-          ]
-    )
+    roleAssignments: [
+      {
+        principalId: identity.outputs.principalId
+        principalType: 'ServicePrincipal'
+        roleDefinitionId: roles.storageBlobDataOwner
+        description: 'Blob trigger on batches-in, rules and snapshot blobs, batch outputs.'
+      }
+      {
+        principalId: identity.outputs.principalId
+        principalType: 'ServicePrincipal'
+        roleDefinitionId: roles.storageQueueDataContributor
+        description: 'Blob trigger poison queue and the batch-chunks queue.'
+      }
+      {
+        principalId: identity.outputs.principalId
+        principalType: 'ServicePrincipal'
+        roleDefinitionId: roles.storageTableDataContributor
+        description: 'Rule store: RuleCatalog, RuleEdits and per-release tables.'
+      }
+    ]
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
   }
 }
 

@@ -77,39 +77,6 @@ param batchChunkBytes int = 67108864
 @allowed(['practitioner', 'hospital'])
 param batchDefaultSetting string = 'practitioner'
 
-// Identity-based connection: the Functions host and the Azure SDK clients read <Connection>__<service>ServiceUri with
-// credential=managedidentity and clientId, and never fall back to a key.
-var hostStorageSettings = {
-  AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
-  AzureWebJobsStorage__queueServiceUri: hostQueueEndpoint
-  AzureWebJobsStorage__tableServiceUri: hostTableEndpoint
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
-}
-
-var dataStorageSettings = {
-  CodePairsStorage__blobServiceUri: dataBlobEndpoint
-  CodePairsStorage__queueServiceUri: dataQueueEndpoint
-  CodePairsStorage__tableServiceUri: dataTableEndpoint
-  CodePairsStorage__credential: 'managedidentity'
-  CodePairsStorage__clientId: identityClientId
-}
-
-var telemetrySettings = {
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-}
-
-var featureSettings = union(
-  {
-    RULES_REFRESH_SCHEDULE: rulesRefreshSchedule
-    CodePairs__Rules__PollSeconds: string(rulesPollSeconds)
-    CodePairs__Batches__ChunkBytes: string(batchChunkBytes)
-    CodePairs__Batches__DefaultSetting: batchDefaultSetting
-  },
-  empty(rulesUrlSources) ? {} : { CodePairs__Rules__UrlSources: rulesUrlSources }
-)
-
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -172,7 +139,30 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: union(hostStorageSettings, dataStorageSettings, telemetrySettings, featureSettings)
+    // One literal object on purpose: tests/CodePairs.Infra.Tests reads every name and value from the compiled template.
+    properties: {
+      // Identity-based connections: the Functions host and the Azure SDK clients read <Connection>__<service>ServiceUri
+      // with credential=managedidentity and clientId, and never fall back to a key.
+      AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
+      AzureWebJobsStorage__queueServiceUri: hostQueueEndpoint
+      AzureWebJobsStorage__tableServiceUri: hostTableEndpoint
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      CodePairsStorage__blobServiceUri: dataBlobEndpoint
+      CodePairsStorage__queueServiceUri: dataQueueEndpoint
+      CodePairsStorage__tableServiceUri: dataTableEndpoint
+      CodePairsStorage__credential: 'managedidentity'
+      CodePairsStorage__clientId: identityClientId
+      // Telemetry: the connection string only names the component; ingestion needs an Entra ID token of this identity.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      // Features.
+      RULES_REFRESH_SCHEDULE: rulesRefreshSchedule
+      CodePairs__Rules__PollSeconds: string(rulesPollSeconds)
+      CodePairs__Rules__UrlSources: rulesUrlSources // empty: no URL sources, only the rules-incoming drop container
+      CodePairs__Batches__ChunkBytes: string(batchChunkBytes)
+      CodePairs__Batches__DefaultSetting: batchDefaultSetting
+    }
   }
 
   // Basic (user/password) publishing is off for both FTP and SCM: azd deploys with an Entra ID token.

@@ -35,6 +35,13 @@ param softDeleteDays int = 7
 @description('Role assignments on this account: principalId, principalType, roleDefinitionId (a built-in role GUID) and a short description.')
 param roleAssignments roleAssignment[] = []
 
+@description('Optional: a person or group that may read and write blobs (drop CMS releases, batch files). Empty: none.')
+param operatorPrincipalId string = ''
+
+@description('Principal type of operatorPrincipalId.')
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param operatorPrincipalType string = 'User'
+
 @export()
 type roleAssignment = {
   @description('Object id of the principal.')
@@ -130,6 +137,20 @@ resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     }
   }
 ]
+
+// Built-in role: Storage Blob Data Contributor (read/write/delete blobs; no ACL or lease-breaking rights of Owner).
+var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+
+resource operatorAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(account.id, operatorPrincipalId, storageBlobDataContributorRoleId)
+  scope: account
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    description: 'Operator: drop CMS releases into rules-incoming and batch files into batches-in.'
+  }
+}
 
 output id string = account.id
 output name string = account.name
