@@ -3,4 +3,5 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.AddCodePairsTelemetry();
 builder.Build().Run();
