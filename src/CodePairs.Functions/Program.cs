@@ -8,5 +8,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ProblemDetailsMiddleware>();
 builder.Services.AddCodePairs(builder.Configuration);
+builder.AddCodePairsTelemetry();
 
 builder.Build().Run();
+

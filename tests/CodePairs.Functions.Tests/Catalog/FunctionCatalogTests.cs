@@ -3,7 +3,7 @@ using System.Text.Json;
 using CodePairs.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 
-namespace CodePairs.Functions.Tests.Host;
+namespace CodePairs.Functions.Tests.Catalog;
 
 /// <summary>The host cannot run here, so these read what the build generates for it and what the functions declare.</summary>
 public class FunctionCatalogTests
