@@ -1,0 +1,26 @@
+namespace CodePairs.Functions.Refresh;
+
+/// <summary>Options of the rule refresh (section <c>CodePairs:Rules</c>, shared with the in-memory set).</summary>
+public sealed class RefreshOptions
+{
+    public const string Section = "CodePairs:Rules";
+
+    /// <summary>CMS zip URLs of one release, separated by <c>;</c> (empty: the drop container only).</summary>
+    public string? UrlSources { get; set; }
+
+    /// <summary>Largest file accepted from a URL (bytes); CMS's largest zip is well under 200 MiB.</summary>
+    public long MaxDownloadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Per-attempt download timeout (seconds).</summary>
+    public int DownloadTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>How many retired releases to keep besides the active set before deleting the oldest.</summary>
+    public int RetainReleases { get; set; } = 2;
+
+    public IReadOnlyList<Uri> Urls() => (UrlSources ?? "")
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new InvalidOperationException($"CodePairs:Rules:UrlSources has an entry that is not an http(s) URL: '{u}'"))
+        .ToArray();
+}

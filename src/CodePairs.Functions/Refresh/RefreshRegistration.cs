@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace CodePairs.Functions.Refresh;
+
+public static class RefreshRegistration
+{
+    public static IServiceCollection AddCodePairsRefresh(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
+        services.AddSingleton<DropContainerSource>();
+        services.AddSingleton<UrlSource>();
+        services.AddHttpClient(UrlSource.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("cms-downloads", (pipeline, context) =>
+            {
+                var o = context.ServiceProvider.GetRequiredService<IOptions<RefreshOptions>>().Value;
+                // Retries with exponential backoff and jitter on 408, 429, 5xx and network failures; each attempt is
+                // bounded, and so is the whole download.
+                pipeline.AddTimeout(TimeSpan.FromSeconds(o.DownloadTimeoutSeconds * 4));
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 4,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromSeconds(2),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(o.DownloadTimeoutSeconds));
+            });
+        return services;
+    }
+}
