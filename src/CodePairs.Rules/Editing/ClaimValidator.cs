@@ -95,7 +95,7 @@ public sealed class ClaimValidator
                 }
                 if (best < 0) continue;
                 var edit = ptp.Row(best, report.Codes, c1);
-                report.Add(Explain.Ptp(claim, i, j, edit, Source(releases[i], table.Name())));
+                report.Add(Explain.Ptp(claim, i, j, edit, report.Codes.TextOf(c1), report.Codes.TextOf(c2), releases[i].PtpSources[(int)table]));
             }
         }
     }
@@ -127,12 +127,16 @@ public sealed class ClaimValidator
             if (firstRow < 0) continue; // not an add-on code on this date
             if (type == (int)AddOnType.Type2 || !satisfied)
             {
-                var listed = new List<HcpcsCode>();
-                for (var r = start; r < end; r++)
-                    if (aoc.EditInForce(r, day) && aoc.PrimaryInForce(r, day)) listed.Add(report.Codes.CodeOf(aoc.Primary[r]));
-                var edit = aoc.Row(firstRow, report.Codes, id);
-                report.Add(Explain.AddOn(report.Claim, i, edit, (AddOnType)type, CodeRange.Compress(listed), satisfied,
-                    Source(releases[i], TableNames.AddOn)));
+                var codes = report.Codes;
+                IReadOnlyList<CodeRange> Listed()
+                {
+                    var listed = new List<HcpcsCode>();
+                    for (var r = start; r < end; r++)
+                        if (aoc.EditInForce(r, day) && aoc.PrimaryInForce(r, day)) listed.Add(codes.CodeOf(aoc.Primary[r]));
+                    return CodeRange.Compress(listed);
+                }
+                var edit = aoc.Row(firstRow, codes, id);
+                report.Add(Explain.AddOn(report.Claim, i, edit, (AddOnType)type, Listed, releases[i].AddOnSource));
             }
         }
     }
@@ -156,25 +160,24 @@ public sealed class ClaimValidator
                 total += claim.Lines[j].Units;
             }
             var mue = releases[i].Mue(table);
-            var limit = mue?.Find(ids[i], report.Codes);
-            var source = Source(releases[i], table.Name());
-            var lineNumbers = group[..count].ToArray();
-            if (limit is null)
+            var source = releases[i].MueSources[(int)table];
+            var value = mue is null ? -1 : mue.Value[ids[i]];
+            if (value < 0)
             {
-                report.Add(Explain.NoMue(claim, lineNumbers, total, source, tableLoaded: mue is not null));
+                report.Add(Explain.NoMue(claim, group[..count].ToArray(), total, source, tableLoaded: mue is not null));
             }
-            else if (limit.Value == 0)
+            else if (value == 0)
             {
-                report.Add(Explain.MueZero(claim, lineNumbers, total, limit, source));
+                report.Add(Explain.MueZero(claim, group[..count].ToArray(), total, mue!.Find(ids[i], report.Codes)!, source));
             }
-            else if (limit.Adjudication == MueAdjudication.Line)
+            else if (mue!.Adjudication[ids[i]] == (byte)MueAdjudication.Line)
             {
-                foreach (var j in lineNumbers)
-                    if (claim.Lines[j].Units > limit.Value) report.Add(Explain.MueLine(claim, j, limit, source));
+                foreach (var j in group[..count])
+                    if (claim.Lines[j].Units > value) report.Add(Explain.MueLine(claim, j, mue.Find(ids[i], report.Codes)!, source));
             }
-            else if (total > limit.Value)
+            else if (total > value)
             {
-                report.Add(Explain.MueDateOfService(claim, lineNumbers, total, limit, source));
+                report.Add(Explain.MueDateOfService(claim, group[..count].ToArray(), total, mue.Find(ids[i], report.Codes)!, source));
             }
         }
     }
@@ -210,12 +213,11 @@ public sealed class ClaimValidator
         }
     }
 
-    private static RuleSource Source(Release release, string table) => new(table, release.Id, release.VersionOf(table));
-
     private static RuleSource[] SourcesOf(Release release, Setting setting)
     {
         var tables = new[] { TableNames.PtpFor(setting).Name(), TableNames.AddOn, TableNames.MueFor(setting).Name() };
-        return tables.Where(t => release.Component(t) is not null).Select(t => Source(release, t)).ToArray();
+        var all = release.PtpSources.Concat(release.MueSources).Append(release.AddOnSource);
+        return tables.Where(t => release.Component(t) is not null).Select(t => all.First(s => s.Table == t)).ToArray();
     }
 
     private IReadOnlyList<RuleSource> ReleasesUsed(Release[] releases, Setting setting)
@@ -249,7 +251,12 @@ public sealed class ClaimValidator
                 if (c != 0) return c;
                 c = string.CompareOrdinal(a.Rule, b.Rule);
                 if (c != 0) return c;
-                c = string.CompareOrdinal(string.Join(',', a.Codes), string.Join(',', b.Codes));
+                for (var k = 0; k < Math.Min(a.Codes.Count, b.Codes.Count); k++)
+                {
+                    c = string.CompareOrdinal(a.Codes[k], b.Codes[k]);
+                    if (c != 0) return c;
+                }
+                c = a.Codes.Count.CompareTo(b.Codes.Count);
                 return c != 0 ? c : string.CompareOrdinal(a.Source?.Release, b.Source?.Release);
             });
             return _items;

@@ -15,31 +15,33 @@ internal static class Explain
             Kind = FindingKind.InvalidInput,
             Severity = Severity.Warning,
             Rule = "input.unknown-code",
-            Message = $"Line {i + 1}: {code} appears in no NCCI table of the loaded releases (judged by {release.Id}); it may be " +
+            MessageFactory = () => $"Line {i + 1}: {code} appears in no NCCI table of the loaded releases (judged by {release.Id}); it may be " +
                       "deleted, not yet effective, or mistyped. No PTP, add-on or MUE check could be made for it.",
             Lines = [i + 1],
             Codes = [code],
             DateOfService = claim.DateOf(i),
-            Fix = new Fix($"Check that {code} is a valid code for the date of service and correct it if mistyped."),
+            FixFactory = () => new Fix($"Check that {code} is a valid code for the date of service and correct it if mistyped."),
         };
     }
 
-    public static Finding Ptp(Claim claim, int i, int j, PtpEdit edit, RuleSource source)
+    public static Finding Ptp(Claim claim, int i, int j, PtpEdit edit, string c1, string c2, RuleSource source)
     {
-        var (c1, c2) = (edit.Column1.ToString(), edit.Column2.ToString());
         var detail = new PtpDetail(c1, c2, (int)edit.Indicator, edit.Effective, edit.Deletion, edit.Rationale, edit.PriorTo1996);
-        var window = edit.Deletion is { } d ? $"in force {edit.Effective:yyyy-MM-dd} to {d:yyyy-MM-dd}" : $"in force since {edit.Effective:yyyy-MM-dd}";
-        var head = $"{c2} (line {j + 1}) is a column-2 code of {c1} (line {i + 1}) in the {source.Table} PTP edit {c1}/{c2} " +
+        string Head()
+        {
+            var window = edit.Deletion is { } d ? $"in force {edit.Effective:yyyy-MM-dd} to {d:yyyy-MM-dd}" : $"in force since {edit.Effective:yyyy-MM-dd}";
+            return $"{c2} (line {j + 1}) is a column-2 code of {c1} (line {i + 1}) in the {source.Table} PTP edit {c1}/{c2} " +
                    $"({window}, modifier indicator {(int)edit.Indicator}, rationale: {edit.Rationale}).";
+        }
         var lines = new[] { i + 1, j + 1 };
         if (edit.Indicator == ModifierIndicator.NotAllowed)
         {
             return new Finding
             {
                 Kind = FindingKind.Ptp, Severity = Severity.Deny, Rule = "ptp.indicator-0",
-                Message = head + $" {c2} is denied when both are billed on the same date of service; no modifier bypasses this edit.",
+                MessageFactory = () => Head() + $" {c2} is denied when both are billed on the same date of service; no modifier bypasses this edit.",
                 Lines = lines, DeniedLines = [j + 1], Codes = [c1, c2], DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
-                Fix = new Fix($"Remove {c2} (line {j + 1}); it is not separately payable with {c1}. Modifiers cannot bypass this edit."),
+                FixFactory = () => new Fix($"Remove {c2} (line {j + 1}); it is not separately payable with {c1}. Modifiers cannot bypass this edit."),
             };
         }
 
@@ -49,20 +51,23 @@ internal static class Explain
             return new Finding
             {
                 Kind = FindingKind.Ptp, Severity = Severity.Info, Rule = "ptp.bypassed",
-                Message = head + $" Modifier {used} on line {bypass.Item2 + 1} bypasses it; the medical record must support a distinct service.",
+                MessageFactory = () => Head() + $" Modifier {used} on line {bypass.Item2 + 1} bypasses it; the medical record must support a distinct service.",
                 Lines = lines, Codes = [c1, c2], DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
-                Fix = new Fix($"None needed if documentation supports modifier {used}; otherwise remove {c2} (line {j + 1})."),
+                FixFactory = () => new Fix($"None needed if documentation supports modifier {used}; otherwise remove {c2} (line {j + 1})."),
             };
         }
 
-        var notBypass = claim.Lines[i].Modifiers.Concat(claim.Lines[j].Modifiers).Where(m => NcciModifiers.NotBypass.Contains(m)).Distinct().ToArray();
-        var note = notBypass.Length > 0 ? $" Modifier{(notBypass.Length > 1 ? "s" : "")} {string.Join(", ", notBypass)} on these lines do{(notBypass.Length > 1 ? "" : "es")} not bypass PTP edits ({NotBypassNames} never do)." : "";
+        string Note()
+        {
+            var notBypass = claim.Lines[i].Modifiers.Concat(claim.Lines[j].Modifiers).Where(m => NcciModifiers.NotBypass.Contains(m)).Distinct().ToArray();
+            return notBypass.Length > 0 ? $" Modifier{(notBypass.Length > 1 ? "s" : "")} {string.Join(", ", notBypass)} on these lines do{(notBypass.Length > 1 ? "" : "es")} not bypass PTP edits ({NotBypassNames} never do)." : "";
+        }
         return new Finding
         {
             Kind = FindingKind.Ptp, Severity = Severity.Bypassable, Rule = "ptp.indicator-1",
-            Message = head + $" {c2} is denied unless an NCCI-associated modifier shows a distinct service." + note,
+            MessageFactory = () => Head() + $" {c2} is denied unless an NCCI-associated modifier shows a distinct service." + Note(),
             Lines = lines, DeniedLines = [j + 1], Codes = [c1, c2], DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
-            Fix = new Fix(
+            FixFactory = () => new Fix(
                 $"If the services were distinct (separate site, session, encounter or structure) and the record supports it, append an " +
                 $"NCCI-associated modifier to line {i + 1} or {j + 1} (XE, XS, XP, XU or 59; an anatomic modifier such as LT/RT; " +
                 $"a global-surgery modifier such as 25 or 79 where it applies). Otherwise remove {c2} (line {j + 1}).",
@@ -76,38 +81,38 @@ internal static class Explain
         return null;
     }
 
-    public static Finding AddOn(Claim claim, int i, AddOnEdit edit, AddOnType type, IReadOnlyList<CodeRange> listed, bool satisfied, RuleSource source)
+    public static Finding AddOn(Claim claim, int i, AddOnEdit edit, AddOnType type, Func<IReadOnlyList<CodeRange>> listed, RuleSource source)
     {
         var code = edit.AddOn.ToString();
-        var primaries = listed.Select(r => r.ToString()).ToArray();
+        var primaries = new LazyList<string>(() => listed().Select(r => r.ToString()).ToArray());
         var detail = new AddOnDetail(code, (int)type, primaries, edit.EditEffective, edit.EditDeletion, edit.Notes);
-        var list = primaries.Length > 0 ? string.Join(", ", primaries) : "none";
+        string List() => primaries.Count > 0 ? string.Join(", ", primaries) : "none";
         return type switch
         {
             AddOnType.Type2 => new Finding
             {
                 Kind = FindingKind.AddOn, Severity = Severity.Warning, Rule = "aoc.type-2",
-                Message = $"{code} (line {i + 1}) is a type 2 add-on code: CMS lists no eligible primary codes (CCCCC); your Medicare " +
+                MessageFactory = () => $"{code} (line {i + 1}) is a type 2 add-on code: CMS lists no eligible primary codes (CCCCC); your Medicare " +
                           "contractor defines them, so CodePairs can neither clear nor deny it.",
                 Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                Fix = new Fix($"Check your MAC's list of primary codes for {code} and make sure one is billed on the same date of service."),
+                FixFactory = () => new Fix($"Check your MAC's list of primary codes for {code} and make sure one is billed on the same date of service."),
             },
             AddOnType.Type3 => new Finding
             {
                 Kind = FindingKind.AddOn, Severity = Severity.Warning, Rule = "aoc.type-3-no-listed-primary",
-                Message = $"{code} (line {i + 1}) is a type 3 add-on code and none of the CMS-listed primaries is on the claim for the " +
-                          $"same date of service (listed: {list}). Your contractor may accept other primaries.",
+                MessageFactory = () => $"{code} (line {i + 1}) is a type 3 add-on code and none of the CMS-listed primaries is on the claim for the " +
+                          $"same date of service (listed: {List()}). Your contractor may accept other primaries.",
                 Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                Fix = new Fix($"Bill {code} with one of the listed primaries on the same date of service, or confirm your MAC accepts the primary billed.",
+                FixFactory = () => new Fix($"Bill {code} with one of the listed primaries on the same date of service, or confirm your MAC accepts the primary billed.",
                     EligiblePrimaries: primaries),
             },
             _ => new Finding
             {
                 Kind = FindingKind.AddOn, Severity = Severity.Deny, Rule = "aoc.type-1-no-primary",
-                Message = $"{code} (line {i + 1}) is a type 1 add-on code, payable only with one of its eligible primary codes on the same " +
-                          $"date of service, and none is on the claim (eligible: {list}).",
+                MessageFactory = () => $"{code} (line {i + 1}) is a type 1 add-on code, payable only with one of its eligible primary codes on the same " +
+                          $"date of service, and none is on the claim (eligible: {List()}).",
                 Lines = [i + 1], DeniedLines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                Fix = new Fix($"Add the primary procedure performed with {code} (one of {list}) on the same date of service, or remove {code}.",
+                FixFactory = () => new Fix($"Add the primary procedure performed with {code} (one of {List()}) on the same date of service, or remove {code}.",
                     EligiblePrimaries: primaries),
             },
         };
@@ -119,12 +124,12 @@ internal static class Explain
         return new Finding
         {
             Kind = FindingKind.Mue, Severity = Severity.Info, Rule = "mue.none-published",
-            Message = tableLoaded
+            MessageFactory = () => tableLoaded
                 ? $"{code} has no published MUE in the {source.Table} table of {source.Release}: it may have none, or CMS keeps it confidential. The units ({units}) were not checked."
                 : $"Release {source.Release} has no {source.Table} table loaded; the units of {code} ({units}) were not checked.",
             Lines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
             Mue = new MueDetail(code, null, null, null, null, units),
-            Fix = new Fix("None required; confirm the units against your contractor's limits if they are unusual."),
+            FixFactory = () => new Fix("None required; confirm the units against your contractor's limits if they are unusual."),
         };
     }
 
@@ -134,10 +139,10 @@ internal static class Explain
         return new Finding
         {
             Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = "mue.not-payable",
-            Message = $"{code} has an MUE of 0 in the {source.Table} table ({limit.Rationale}): it is not payable in this setting.",
+            MessageFactory = () => $"{code} has an MUE of 0 in the {source.Table} table ({limit.Rationale}): it is not payable in this setting.",
             Lines = Numbers(group), DeniedLines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
             Mue = Detail(limit, units),
-            Fix = new Fix($"Remove {code}, or report the service with the code valid for this setting.", UnitsAllowed: 0),
+            FixFactory = () => new Fix($"Remove {code}, or report the service with the code valid for this setting.", UnitsAllowed: 0),
         };
     }
 
@@ -148,11 +153,11 @@ internal static class Explain
         return new Finding
         {
             Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = "mue.line",
-            Message = $"Line {i + 1}: {units} units of {code} exceed its MUE of {limit.Value} per claim line (MAI 1, line edit; " +
+            MessageFactory = () => $"Line {i + 1}: {units} units of {code} exceed its MUE of {limit.Value} per claim line (MAI 1, line edit; " +
                       $"rationale: {limit.Rationale}). The whole line is denied.",
             Lines = [i + 1], DeniedLines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source,
             Mue = Detail(limit, units),
-            Fix = new Fix($"Report at most {limit.Value} units on line {i + 1}. If more were medically necessary, report the extra units " +
+            FixFactory = () => new Fix($"Report at most {limit.Value} units on line {i + 1}. If more were medically necessary, report the extra units " +
                           "on separate lines with an appropriate modifier (e.g. 76, 77, 91, anatomic or XE/XS/XP/XU).",
                 UnitsAllowed: limit.Value),
         };
@@ -165,13 +170,13 @@ internal static class Explain
         return new Finding
         {
             Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = policy ? "mue.dos-policy" : "mue.dos-clinical",
-            Message = $"{units} units of {code} on {claim.DateOf(group[0]):yyyy-MM-dd} (line{(group.Length > 1 ? "s" : "")} " +
+            MessageFactory = () => $"{units} units of {code} on {claim.DateOf(group[0]):yyyy-MM-dd} (line{(group.Length > 1 ? "s" : "")} " +
                       $"{string.Join(", ", Numbers(group))}) exceed its MUE of {limit.Value} per date of service " +
                       $"(MAI {(int)limit.Adjudication}, {(policy ? "policy" : "clinical")}; rationale: {limit.Rationale}). " +
                       "All units of the code on that date are denied.",
             Lines = Numbers(group), DeniedLines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
             Mue = Detail(limit, units),
-            Fix = new Fix(policy
+            FixFactory = () => new Fix(policy
                     ? $"Report at most {limit.Value} units of {code} for the date of service in total; a policy MUE is not overturned on appeal."
                     : $"Report at most {limit.Value} units of {code} for the date of service in total; if more were medically necessary, the " +
                       "denial may be appealed with documentation (clinical MUE).",
@@ -182,16 +187,15 @@ internal static class Explain
     public static Finding PackAddOn(Claim claim, int i, PackAddOnRule rule, RulePack pack)
     {
         var code = rule.Code.ToString();
-        var primaries = CodeRange.Compress(rule.PrimarySet).Select(r => r.ToString()).ToArray();
-        var list = string.Join(", ", primaries);
+        var primaries = rule.PrimaryRanges;
         return new Finding
         {
             Kind = FindingKind.AddOn, Severity = Severity.Deny, Rule = "pack.add-on-no-primary",
-            Message = $"{code} (line {i + 1}) is an add-on code under rule pack '{pack.Name}' and none of its primaries is on the claim " +
-                      $"for the same date of service (eligible: {list}).{Reason(rule)}",
+            MessageFactory = () => $"{code} (line {i + 1}) is an add-on code under rule pack '{pack.Name}' and none of its primaries is on the claim " +
+                      $"for the same date of service (eligible: {string.Join(", ", primaries)}).{Reason(rule)}",
             Lines = [i + 1], DeniedLines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = pack.Source,
             AddOn = new AddOnDetail(code, null, primaries, pack.EffectiveFrom, pack.EffectiveTo, rule.Rationale),
-            Fix = new Fix($"Add the primary procedure performed with {code} (one of {list}) on the same date of service, or remove {code}.",
+            FixFactory = () => new Fix($"Add the primary procedure performed with {code} (one of {string.Join(", ", primaries)}) on the same date of service, or remove {code}.",
                 EligiblePrimaries: primaries),
         };
     }
@@ -202,10 +206,10 @@ internal static class Explain
         return new Finding
         {
             Kind = FindingKind.Ptp, Severity = Severity.Deny, Rule = "pack.not-with",
-            Message = $"{code} (line {i + 1}) is not reported with {other} (line {j + 1}) under rule pack '{pack.Name}'.{Reason(rule)}",
+            MessageFactory = () => $"{code} (line {i + 1}) is not reported with {other} (line {j + 1}) under rule pack '{pack.Name}'.{Reason(rule)}",
             Lines = [Math.Min(i, j) + 1, Math.Max(i, j) + 1], DeniedLines = [i + 1], Codes = [code, other], DateOfService = claim.DateOf(i),
             Source = pack.Source,
-            Fix = new Fix($"Remove {code} (line {i + 1}); its service is included in {other} (line {j + 1})."),
+            FixFactory = () => new Fix($"Remove {code} (line {i + 1}); its service is included in {other} (line {j + 1})."),
         };
     }
 

@@ -48,13 +48,27 @@ public sealed record MueDetail(string Code, int? Value, int? AdjudicationIndicat
 public sealed record Fix(string Action, IReadOnlyList<string>? BypassModifiers = null, IReadOnlyList<string>? EligiblePrimaries = null, int? UnitsAllowed = null);
 
 /// <summary>One thing wrong (or worth knowing) about a claim, explained.</summary>
+/// <remarks>The words (<see cref="Message"/>, <see cref="Fix"/>) are composed on first read: validation stays cheap for
+/// callers that only count or filter findings, and a response that shows them pays for them once.</remarks>
 public sealed record Finding
 {
+    private Func<string>? _messageFactory;
+    private string? _message;
+    private Func<Fix>? _fixFactory;
+    private Fix? _fix;
+
     public required FindingKind Kind { get; init; }
     public required Severity Severity { get; init; }
     /// <summary>A stable machine-readable rule id (e.g. <c>ptp.indicator0</c>, <c>mue.dos-policy</c>).</summary>
     public required string Rule { get; init; }
-    public required string Message { get; init; }
+
+    public string Message
+    {
+        get => _message ??= _messageFactory?.Invoke() ?? "";
+        init => _message = value;
+    }
+
+    internal Func<string> MessageFactory { init => _messageFactory = value; }
     /// <summary>All claim lines (1-based) involved.</summary>
     public required IReadOnlyList<int> Lines { get; init; }
     /// <summary>The lines that would be denied (empty for info and for warnings that deny nothing yet).</summary>
@@ -65,7 +79,25 @@ public sealed record Finding
     public PtpDetail? Ptp { get; init; }
     public AddOnDetail? AddOn { get; init; }
     public MueDetail? Mue { get; init; }
-    public required Fix Fix { get; init; }
+
+    public Fix Fix
+    {
+        get => _fix ??= _fixFactory?.Invoke() ?? new Fix("");
+        init => _fix = value;
+    }
+
+    internal Func<Fix> FixFactory { init => _fixFactory = value; }
+}
+
+/// <summary>A read-only list computed on first use (for explanation details that cost more than the check).</summary>
+internal sealed class LazyList<T>(Func<IReadOnlyList<T>> factory) : IReadOnlyList<T>
+{
+    private IReadOnlyList<T>? _items;
+    private IReadOnlyList<T> Items => _items ??= factory();
+    public T this[int index] => Items[index];
+    public int Count => Items.Count;
+    public IEnumerator<T> GetEnumerator() => Items.GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>The verdict on one claim.</summary>

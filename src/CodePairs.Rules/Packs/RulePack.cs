@@ -10,6 +10,10 @@ public abstract record PackRule(HcpcsCode Code, string Rationale);
 public sealed record PackAddOnRule(HcpcsCode Code, IReadOnlyList<CodeRange> Primaries, string Rationale) : PackRule(Code, Rationale)
 {
     internal HashSet<HcpcsCode> PrimarySet { get; } = [.. Primaries.SelectMany(r => r.Expand())];
+
+    /// <summary>The primaries compressed back into ranges, for explanations.</summary>
+    internal IReadOnlyList<string> PrimaryRanges => _primaryRanges ??= CodeRange.Compress(PrimarySet).Select(r => r.ToString()).ToArray();
+    private IReadOnlyList<string>? _primaryRanges;
 }
 
 /// <summary>"Do not report <see cref="PackRule.Code"/> with any of <see cref="Codes"/> on the same DOS" — the pack's code is the one denied.</summary>

@@ -15,6 +15,7 @@ public sealed class CodeIndex
     private readonly int[] _slotKeys;   // packed code, 0 = empty
     private readonly ushort[] _slotIds;
     private readonly int _shift;
+    private readonly string[] _text;
 
     internal CodeIndex(int[] sortedPackedCodes)
     {
@@ -25,6 +26,8 @@ public sealed class CodeIndex
         _shift = 32 - BitOperations.Log2((uint)capacity);
         _slotKeys = new int[capacity];
         _slotIds = new ushort[capacity];
+        _text = new string[sortedPackedCodes.Length];
+        for (var id = 0; id < _text.Length; id++) _text[id] = HcpcsCode.FromPacked(sortedPackedCodes[id]).ToString();
         for (var id = 0; id < sortedPackedCodes.Length; id++)
         {
             var slot = Slot(sortedPackedCodes[id]);
@@ -57,4 +60,7 @@ public sealed class CodeIndex
     }
 
     public HcpcsCode CodeOf(int id) => HcpcsCode.FromPacked(_codes[id]);
+
+    /// <summary>The code's text, formatted once (findings cite codes as text on the hot path).</summary>
+    public string TextOf(int id) => _text[id];
 }

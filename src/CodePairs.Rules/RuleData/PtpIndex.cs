@@ -18,6 +18,35 @@ internal sealed class PtpIndex
         Deletion = deletion;
         Meta = meta;
         Rationales = rationales;
+        (OutSignatures, InSignatures) = Signatures(offsets, column2);
+    }
+
+    // Per code, a 256-bit signature of its column-2 partners (out) and of the codes it is column 2 of (in). Most code
+    // pairs on a claim have no edit; two bit tests in arrays small enough for L2 reject ~95% of them before the binary
+    // search touches the large column-2 array. Derived from the CSR arrays, so snapshots need not store them.
+    private const int SignatureWords = 4;
+    internal ulong[] OutSignatures { get; }
+    internal ulong[] InSignatures { get; }
+
+    private static int SignatureBit(int id) => (int)(((uint)id * 0x9E3779B1u) >> 24);
+
+    private static (ulong[] Out, ulong[] In) Signatures(int[] offsets, ushort[] column2)
+    {
+        var codes = offsets.Length - 1;
+        var outSig = new ulong[codes * SignatureWords];
+        var inSig = new ulong[codes * SignatureWords];
+        for (var c1 = 0; c1 < codes; c1++)
+        {
+            var b1 = SignatureBit(c1);
+            for (var r = offsets[c1]; r < offsets[c1 + 1]; r++)
+            {
+                int c2 = column2[r];
+                var b2 = SignatureBit(c2);
+                outSig[c1 * SignatureWords + (b2 >> 6)] |= 1UL << (b2 & 63);
+                inSig[c2 * SignatureWords + (b1 >> 6)] |= 1UL << (b1 & 63);
+            }
+        }
+        return (outSig, inSig);
     }
 
     internal int[] Offsets { get; }
@@ -43,6 +72,10 @@ internal sealed class PtpIndex
     /// <summary>The rows [start, end) for the ordered pair (column 1, column 2); empty when there are none.</summary>
     internal (int Start, int End) Find(int column1, int column2)
     {
+        var b2 = SignatureBit(column2);
+        if ((OutSignatures[column1 * SignatureWords + (b2 >> 6)] & (1UL << (b2 & 63))) == 0) return default;
+        var b1 = SignatureBit(column1);
+        if ((InSignatures[column2 * SignatureWords + (b1 >> 6)] & (1UL << (b1 & 63))) == 0) return default;
         var lo = Offsets[column1];
         var hi = Offsets[column1 + 1];
         var keys = Column2;

@@ -18,7 +18,17 @@ public sealed class Release
         PtpTables = ptp;
         AddOns = addOns;
         MueTables = mue;
+        PtpSources = [Source(PtpTable.Practitioner.Name()), Source(PtpTable.Hospital.Name())];
+        MueSources = [Source(MueTable.Practitioner.Name()), Source(MueTable.Hospital.Name()), Source(MueTable.Dme.Name())];
+        AddOnSource = Source(TableNames.AddOn);
     }
+
+    // Findings cite these; built once so validation allocates none.
+    internal RuleSource[] PtpSources { get; }
+    internal RuleSource[] MueSources { get; }
+    internal RuleSource AddOnSource { get; }
+
+    private RuleSource Source(string table) => new(table, Id, VersionOf(table));
 
     /// <summary>The release id, e.g. <c>v322r0</c>.</summary>
     public string Id { get; }

@@ -37,7 +37,7 @@ public sealed class RuleSet
             foreach (var r in Releases)
             {
                 foreach (var p in r.PtpTables)
-                    if (p is not null) bytes += p.Offsets.Length * 4L + p.Column2.Length * 7L;
+                    if (p is not null) bytes += p.Offsets.Length * 4L + p.Column2.Length * 7L + (p.OutSignatures.Length + p.InSignatures.Length) * 8L;
                 if (r.AddOns is { } a) bytes += a.Offsets.Length * 4L + a.RowCount * 12L;
                 foreach (var m in r.MueTables)
                     if (m is not null) bytes += m.Value.Length * 6L;
