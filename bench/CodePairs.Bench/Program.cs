@@ -52,6 +52,14 @@ if (hitting.Length > 0)
     var d = Measure(hitting, c => baseline.Validate(c).Count);
     Console.WriteLine($"6-line claims that all hit a PTP edit ({hitting.Length}): engine median {e.MedianNs:N0} ns, baseline {d.MedianNs:N0} ns, ratio {d.MedianNs / e.MedianNs:N1}x");
 }
+var clean = claims6.Where(c => validator.Validate(c).Findings.Count == 0).ToArray();
+if (clean.Length > 0)
+{
+    var e = Measure(clean, c => validator.Validate(c).Findings.Count);
+    var d = Measure(clean, c => baseline.Validate(c).Count);
+    Console.WriteLine($"6-line claims with no finding at all ({clean.Length} of {claims6.Length}): engine median {e.MedianNs:N0} ns, baseline {d.MedianNs:N0} ns, ratio {d.MedianNs / e.MedianNs:N1}x");
+}
+
 if (args.Contains("--probe"))
 {
     var ptp = rules.Releases[0].Ptp(PtpTable.Practitioner)!;
