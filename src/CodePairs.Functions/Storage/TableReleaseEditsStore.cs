@@ -109,6 +109,32 @@ public sealed class TableReleaseEditsStore : IReleaseEditsStore
         return rows;
     }
 
+    /// <summary>Deletes every entity of a release (all its tables), partition by partition in transactions; returns
+    /// the entities deleted. For retiring releases older than the rollback one. Safe to rerun.</summary>
+    public async Task<int> DeleteReleaseAsync(string releaseId, CancellationToken ct)
+    {
+        RuleEditsLayout.ValidateReleaseId(releaseId);
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var keys = new List<TableEntity>();
+        // Every key of the release starts with "{release}_"; '~' sorts after every character our keys use.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {releaseId + "_"} and PartitionKey lt {releaseId + "_~"}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
+            keys.Add(new TableEntity(e.PartitionKey, e.RowKey));
+        var deleted = 0;
+        await Parallel.ForEachAsync(TableBatchPlanner.Plan(keys).GroupBy(b => b.PartitionKey, StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = _parallelPartitions, CancellationToken = ct },
+            async (group, token) =>
+            {
+                foreach (var batch in group)
+                {
+                    await _table.SubmitTransactionAsync(
+                        batch.Entities.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, Azure.ETag.All)), token).ConfigureAwait(false);
+                    Interlocked.Add(ref deleted, batch.Entities.Count);
+                }
+            }).ConfigureAwait(false);
+        return deleted;
+    }
+
     private Task EnsureTableAsync(CancellationToken ct)
     {
         // Created once per store; a failed attempt is forgotten so the next write tries again.

@@ -114,6 +114,24 @@ public sealed class ReleaseEditsStoreTests(AzuriteFixture azurite) : IClassFixtu
     }
 
     [Fact]
+    public async Task DeletingAReleaseRemovesOnlyItsEntities()
+    {
+        var (store, table) = NewStore();
+        var (setA, a) = StorageTestRules.Build();
+        var (setB, b) = StorageTestRules.Build();
+        var writtenA = await store.WriteAsync(a, setA.Codes, null, default);
+        var writtenB = await store.WriteAsync(b, setB.Codes, null, default);
+
+        Assert.Equal(writtenA.Entities, await store.DeleteReleaseAsync(a.Id, default));
+
+        Assert.Equal(writtenB.Entities, (await Snapshot(table)).Count);
+        Assert.Null(await store.ReadCodeAsync(a.Id, "ptp-practitioner", C("13121"), default));
+        Assert.Equal(0, await store.CountRowsAsync(a.Id, "mue-practitioner", default));
+        Assert.NotNull(await store.ReadCodeAsync(b.Id, "ptp-practitioner", C("13121"), default));
+        Assert.Equal(0, await store.DeleteReleaseAsync(a.Id, default));
+    }
+
+    [Fact]
     public async Task AReleaseIdThatWouldBreakTheKeysIsRefusedBeforeAnyWrite()
     {
         var (store, table) = NewStore();
