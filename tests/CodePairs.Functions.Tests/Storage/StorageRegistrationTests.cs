@@ -1,0 +1,23 @@
+using CodePairs.Functions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodePairs.Functions.Tests.Storage;
+
+public sealed class StorageRegistrationTests
+{
+    [Fact]
+    public void AddCodePairsStorageRegistersTheThreeStoresAsSingletons()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageNames.Connection] = "UseDevelopmentStorage=true" })
+            .Build();
+        using var provider = new ServiceCollection().AddCodePairsStorage(configuration).BuildServiceProvider();
+
+        Assert.IsType<TableRuleCatalog>(provider.GetRequiredService<IRuleCatalog>());
+        Assert.IsType<TableReleaseEditsStore>(provider.GetRequiredService<IReleaseEditsStore>());
+        Assert.IsType<BlobSnapshotStore>(provider.GetRequiredService<ISnapshotStore>());
+        Assert.Same(provider.GetRequiredService<IRuleCatalog>(), provider.GetRequiredService<IRuleCatalog>());
+        Assert.Same(provider.GetRequiredService<IReleaseEditsStore>(), provider.GetRequiredService<IReleaseEditsStore>());
+    }
+}
