@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using CodePairs.Functions.Refresh;
 using CodePairs.Functions.Storage;
+using CodePairs.Functions.Tests.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,6 +22,12 @@ public sealed class UrlSourceTests : IAsyncLifetime
     private string _base = "";
     private int _flakyCalls;
     private static readonly byte[] Zip = RandomNumberGenerator.GetBytes(300_000);
+
+    private static BlobServiceClient Blobs()
+    {
+        AzuriteFixture.RequireAzurite();
+        return new BlobServiceClient(AzuriteFixture.ConnectionString);
+    }
 
     public async Task InitializeAsync()
     {
@@ -59,7 +66,7 @@ public sealed class UrlSourceTests : IAsyncLifetime
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
-            .AddSingleton(Azurite.Blobs);
+            .AddSingleton(Blobs());
         services.AddCodePairsRefresh(services.BuildServiceProvider().GetRequiredService<IConfiguration>());
         return services.BuildServiceProvider().GetRequiredService<UrlSource>();
     }
@@ -73,7 +80,7 @@ public sealed class UrlSourceTests : IAsyncLifetime
         Assert.Equal(hash, file.Sha256);
         Assert.Equal(Zip.Length, file.Size);
         Assert.Equal($"{hash}/ok-f1.zip", file.BlobName);
-        var blob = Azurite.Blobs.GetBlobContainerClient(StorageNames.ArchiveContainer).GetBlobClient(file.BlobName);
+        var blob = Blobs().GetBlobContainerClient(StorageNames.ArchiveContainer).GetBlobClient(file.BlobName);
         var props = await blob.GetPropertiesAsync();
         Assert.Equal(hash, props.Value.Metadata["sha256"]);
         Assert.Equal(Zip.Length, props.Value.ContentLength);
