@@ -40,6 +40,7 @@ public static class AddOnWorkbook
     ];
 
     public const string Placeholder = "CCCCC";
+    private const char NumericMark = '\u0001';
 
     /// <summary>Reads the first worksheet. The stream must be seekable (callers copy zip entries to memory first).</summary>
     public static List<AddOnRow> Read(Stream stream, string fileName)
@@ -81,7 +82,12 @@ public static class AddOnWorkbook
                         throw new CmsFileException(fileName, number, $"the header row has no {string.Join(", ", missing)} column (found: {string.Join(", ", cells.Where(c => c.Length > 0).Select(c => $"'{c}'"))})");
                     continue;
                 }
-                string Cell(int column) => map[column] >= 0 && map[column] < cells.Length ? cells[map[column]].Trim() : "";
+                string Cell(int column)
+                {
+                    var text = map[column] >= 0 && map[column] < cells.Length ? cells[map[column]].Trim() : "";
+                    // A short all-digit number is a code that lost its leading zeros only in the code columns.
+                    return text.StartsWith(NumericMark) ? (column is 0 or 2 ? text[1..].PadLeft(5, '0') : text[1..]) : text;
+                }
                 if (Enumerable.Range(0, 8).All(c => Cell(c).Length == 0)) continue;
                 var before = problems.Count;
                 var addOn = Code(Cell(0), ColumnNames[0], number, problems, placeholderOk: false);
@@ -146,6 +152,7 @@ public static class AddOnWorkbook
             if (cell.DataType is null || cell.DataType.Value == CellValues.Number)
             {
                 if (text.EndsWith(".0", StringComparison.Ordinal)) text = text[..^2];
+                if (text.Length is > 0 and < 5 && text.All(char.IsAsciiDigit)) text = NumericMark + text;
             }
             list.Add(text);
             next = column + 1;
@@ -167,7 +174,6 @@ public static class AddOnWorkbook
     private static HcpcsCode Code(string text, string column, int line, ProblemList problems, bool placeholderOk)
     {
         if (placeholderOk && text.Equals(Placeholder, StringComparison.OrdinalIgnoreCase)) return default;
-        if (text.Length is > 0 and < 5 && text.All(char.IsAsciiDigit)) text = text.PadLeft(5, '0'); // numeric cell
         if (HcpcsCode.TryParse(text, out var code, out var error)) return code;
         problems.Add(line, $"{column}: {error}");
         return default;

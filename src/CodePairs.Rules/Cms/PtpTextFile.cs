@@ -107,7 +107,7 @@ public static class PtpTextFile
         {
             if (number == 2 && !StartsWith(line, TitleLine))
                 _problems.Add(number, $"expected '{TitleLine}', found '{Text(line, 40)}': this is not a CMS PTP .TXT file, or its {PreambleLines}-line preamble is missing");
-            else if (number == 3 && !StartsWith(line, HeaderStart))
+            else if (number == 3 && _problems.Count == 0 && !StartsWith(line, HeaderStart))
                 _problems.Add(number, $"expected the header 'Column 1<TAB>Column 2<TAB>…', found '{Text(line, 40)}'");
         }
 
