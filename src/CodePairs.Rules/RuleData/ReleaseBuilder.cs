@@ -99,6 +99,30 @@ public sealed class ReleaseBuilder
             Meta.Add(PtpIndex.PackMeta(row.Indicator, row.PriorTo1996, rationale));
         }
 
+        /// <summary>The index of a rationale in this table's vocabulary, adding it when new (readers resolve each
+        /// distinct text once, then append rows with <see cref="AddChecked"/>).</summary>
+        internal int RationaleIndex(string rationale)
+        {
+            if (!Rationales.TryGetValue(rationale, out var index))
+            {
+                index = Rationales.Count;
+                if (index >= PtpIndex.MaxRationales)
+                    throw new ArgumentException($"a PTP table may use at most {PtpIndex.MaxRationales} distinct rationales");
+                Rationales.Add(rationale, index);
+            }
+            return index;
+        }
+
+        /// <summary>Appends a row the caller has already validated (codes non-empty, deletion on or after effective).</summary>
+        internal void AddChecked(int column1, int column2, ushort effective, ushort deletion, byte meta)
+        {
+            Column1.Add(column1);
+            Column2.Add(column2);
+            Effective.Add(effective);
+            Deletion.Add(deletion);
+            Meta.Add(meta);
+        }
+
         internal ReadOnlySpan<int> Column1Span => CollectionsMarshal.AsSpan(Column1);
         internal ReadOnlySpan<int> Column2Span => CollectionsMarshal.AsSpan(Column2);
     }

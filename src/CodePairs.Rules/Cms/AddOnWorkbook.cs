@@ -1,0 +1,278 @@
+using System.Globalization;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace CodePairs.Rules.Cms;
+
+/// <summary>
+/// The AOC <c>.xlsx</c> (NCCI.md), read by header names with the Open XML SDK: add-on code · AOC deletion date ·
+/// primary code · primary code deletion date · AOC edit type · AOC edit effective date · AOC edit deletion date ·
+/// special instruction notes. Dates are Julian <c>YYYYDDD</c> (headers may end in <c>_JULIAN</c>); a blank or
+/// <c>*</c> deletion date means none; the primary <c>CCCCC</c> is the type-2 placeholder.
+/// </summary>
+public static class AddOnWorkbook
+{
+    /// <summary>The headers the writer uses (the newer CMS spelling).</summary>
+    public static readonly string[] Headers =
+    [
+        "Add-On Code", "AOC_DEL_DT_JULIAN", "Primary Code", "PRIMARY_CD_DEL_DT_JULIAN", "AOC Edit Type",
+        "AOC_EDIT_EFF_DT_JULIAN", "AOC_EDIT_DEL_DT_JULIAN", "Special Instruction Notes",
+    ];
+
+    // Accepted spellings per column, normalised (letters and digits only, upper case, "JULIAN" removed).
+    private static readonly string[][] Aliases =
+    [
+        ["ADDONCODE", "AOC", "AOCCODE", "ADDON"],
+        ["AOCDELDT", "AOCDELETIONDATE", "ADDONCODEDELETIONDATE", "AOCDELDATE"],
+        ["PRIMARYCODE", "PRIMARY", "PRIMARYCD"],
+        ["PRIMARYCDDELDT", "PRIMARYCODEDELETIONDATE", "PRIMARYDELETIONDATE", "PRIMARYCODEDELDT", "PRIMARYDELDT"],
+        ["AOCEDITTYPE", "EDITTYPE", "AOCTYPE"],
+        ["AOCEDITEFFDT", "AOCEDITEFFECTIVEDATE", "EDITEFFECTIVEDATE", "AOCEDITEFFDATE"],
+        ["AOCEDITDELDT", "AOCEDITDELETIONDATE", "EDITDELETIONDATE", "AOCEDITDELDATE"],
+        ["SPECIALINSTRUCTIONNOTES", "SPECIALINSTRUCTIONS", "NOTES", "SPECIALINSTRUCTIONNOTE"],
+    ];
+
+    private static readonly string[] ColumnNames =
+    [
+        "add-on code", "AOC deletion date", "primary code", "primary code deletion date", "AOC edit type",
+        "AOC edit effective date", "AOC edit deletion date", "special instruction notes",
+    ];
+
+    public const string Placeholder = "CCCCC";
+    private const char NumericMark = '\u0001';
+
+    /// <summary>Reads the first worksheet. The stream must be seekable (callers copy zip entries to memory first).</summary>
+    public static List<AddOnRow> Read(Stream stream, string fileName)
+    {
+        var problems = new ProblemList(fileName);
+        SpreadsheetDocument document;
+        try
+        {
+            document = SpreadsheetDocument.Open(stream, false);
+        }
+        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or IOException or FileFormatException or InvalidOperationException)
+        {
+            throw new CmsFileException(fileName, 0, $"not a readable .xlsx workbook: {e.Message}");
+        }
+        using (document)
+        {
+            var workbook = document.WorkbookPart ?? throw new CmsFileException(fileName, 0, "the workbook has no workbook part");
+            var sheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault()
+                ?? throw new CmsFileException(fileName, 0, "the workbook has no worksheet");
+            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
+
+            int[]? map = null;
+            var rows = new List<AddOnRow>();
+            foreach (var row in part.Worksheet.Descendants<Row>())
+            {
+                var number = (int)(row.RowIndex?.Value ?? (uint)(rows.Count + 1));
+                var cells = Cells(row, shared);
+                if (map is null)
+                {
+                    map = HeaderMap(cells);
+                    if (map is null)
+                    {
+                        if (number >= 10) throw new CmsFileException(fileName, 0, "no header row naming 'Add-On Code' in the first 10 rows: this is not an AOC workbook");
+                        continue;
+                    }
+                    var missing = Enumerable.Range(0, 7).Where(c => map[c] < 0).Select(c => $"'{ColumnNames[c]}'").ToArray();
+                    if (missing.Length > 0)
+                        throw new CmsFileException(fileName, number, $"the header row has no {string.Join(", ", missing)} column (found: {string.Join(", ", cells.Where(c => c.Length > 0).Select(c => $"'{c}'"))})");
+                    continue;
+                }
+                string Cell(int column)
+                {
+                    var text = map[column] >= 0 && map[column] < cells.Length ? cells[map[column]].Trim() : "";
+                    // A short all-digit number is a code that lost its leading zeros only in the code columns.
+                    return text.StartsWith(NumericMark) ? (column is 0 or 2 ? text[1..].PadLeft(5, '0') : text[1..]) : text;
+                }
+                if (Enumerable.Range(0, 8).All(c => Cell(c).Length == 0)) continue;
+                var before = problems.Count;
+                var addOn = Code(Cell(0), ColumnNames[0], number, problems, placeholderOk: false);
+                var aocDeletion = Julian(Cell(1), ColumnNames[1], number, problems, required: false);
+                var primary = Code(Cell(2), ColumnNames[2], number, problems, placeholderOk: true);
+                var primaryDeletion = Julian(Cell(3), ColumnNames[3], number, problems, required: false);
+                var typeText = Cell(4);
+                var type = typeText switch { "1" => AddOnType.Type1, "2" => AddOnType.Type2, "3" => AddOnType.Type3, _ => (AddOnType)0 };
+                if (type == 0) problems.Add(number, $"{ColumnNames[4]}: expected 1, 2 or 3, found '{Clip(typeText)}'");
+                var effective = Julian(Cell(5), ColumnNames[5], number, problems, required: true);
+                var deletion = Julian(Cell(6), ColumnNames[6], number, problems, required: false);
+                var notes = Cell(7);
+                if (problems.Count != before) continue;
+                if (type == AddOnType.Type2 && !primary.IsEmpty)
+                    problems.Add(number, $"type 2 add-on {addOn} lists primary {primary}; type 2 rows carry the placeholder {Placeholder}");
+                else if (type != AddOnType.Type2 && primary.IsEmpty)
+                    problems.Add(number, $"type {(int)type} add-on {addOn} has the placeholder {Placeholder}; types 1 and 3 list a primary code");
+                else if (deletion is { } d && d < effective!.Value)
+                    problems.Add(number, $"{ColumnNames[6]} {d:yyyy-MM-dd} is before the effective date {effective:yyyy-MM-dd}");
+                else
+                    rows.Add(new AddOnRow(addOn, aocDeletion, primary, primaryDeletion, type, effective!.Value, deletion, notes.Length == 0 ? null : notes));
+            }
+            if (map is null) throw new CmsFileException(fileName, 0, "no header row naming 'Add-On Code': this is not an AOC workbook");
+            problems.ThrowIfAny();
+            return rows;
+        }
+    }
+
+    private static int[]? HeaderMap(string[] cells)
+    {
+        var map = new int[8];
+        Array.Fill(map, -1);
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var key = Normalise(cells[i]);
+            for (var c = 0; c < 8; c++)
+                if (map[c] < 0 && Aliases[c].Contains(key)) { map[c] = i; break; }
+        }
+        return map[0] < 0 ? null : map;
+    }
+
+    private static string Normalise(string header)
+    {
+        var letters = new string(header.Where(char.IsAsciiLetterOrDigit).ToArray()).ToUpperInvariant();
+        return letters.Replace("JULIAN", "", StringComparison.Ordinal);
+    }
+
+    /// <summary>The cells of a row by column (sparse rows leave gaps, which become empty strings).</summary>
+    private static string[] Cells(Row row, string[] shared)
+    {
+        var list = new List<string>();
+        var next = 0;
+        foreach (var cell in row.Elements<Cell>())
+        {
+            var column = cell.CellReference?.Value is { } r ? ColumnIndex(r) : next;
+            while (list.Count < column) list.Add("");
+            var text = cell.DataType?.Value == CellValues.SharedString
+                ? (int.TryParse(cell.CellValue?.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s < shared.Length ? shared[s] : "")
+                : cell.DataType?.Value == CellValues.InlineString ? cell.InlineString?.InnerText ?? ""
+                : cell.CellValue?.Text ?? "";
+            // Excel stores all-digit codes as numbers, losing leading zeros (01922 -> 1922) and adding ".0": undo both.
+            if (cell.DataType is null || cell.DataType.Value == CellValues.Number)
+            {
+                if (text.EndsWith(".0", StringComparison.Ordinal)) text = text[..^2];
+                if (text.Length is > 0 and < 5 && text.All(char.IsAsciiDigit)) text = NumericMark + text;
+            }
+            list.Add(text);
+            next = column + 1;
+        }
+        return list.ToArray();
+    }
+
+    private static int ColumnIndex(string reference)
+    {
+        var index = 0;
+        foreach (var ch in reference)
+        {
+            if (!char.IsAsciiLetter(ch)) break;
+            index = index * 26 + (char.ToUpperInvariant(ch) - 'A' + 1);
+        }
+        return index - 1;
+    }
+
+    private static HcpcsCode Code(string text, string column, int line, ProblemList problems, bool placeholderOk)
+    {
+        if (placeholderOk && text.Equals(Placeholder, StringComparison.OrdinalIgnoreCase)) return default;
+        if (HcpcsCode.TryParse(text, out var code, out var error)) return code;
+        problems.Add(line, $"{column}: {error}");
+        return default;
+    }
+
+    private static DateOnly? Julian(string text, string column, int line, ProblemList problems, bool required)
+    {
+        if (text.Length == 0 || text == "*")
+        {
+            if (required) problems.Add(line, $"{column} is empty");
+            return null;
+        }
+        if (TryJulian(text, out var date)) return date;
+        problems.Add(line, $"{column}: '{Clip(text)}' is not a Julian date YYYYDDD");
+        return null;
+    }
+
+    /// <summary>Parses a Julian <c>YYYYDDD</c> date (2011001 = 2011-01-01, 2023365 = 2023-12-31).</summary>
+    public static bool TryJulian(string text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 7 || !text.All(char.IsAsciiDigit)) return false;
+        var year = int.Parse(text.AsSpan(0, 4), CultureInfo.InvariantCulture);
+        var day = int.Parse(text.AsSpan(4), CultureInfo.InvariantCulture);
+        if (year < NcciDate.MinDate.Year || year >= NcciDate.MaxDate.Year || day < 1 || day > (DateTime.IsLeapYear(year) ? 366 : 365)) return false;
+        date = new DateOnly(year, 1, 1).AddDays(day - 1);
+        return true;
+    }
+
+    public static string ToJulian(DateOnly date) => $"{date.Year:D4}{date.DayOfYear:D3}";
+
+    private static string Clip(string s) => s.Length > 20 ? s[..20] + "…" : s;
+
+    /// <summary>Writes rows as CMS ships them: one sheet, header row, codes as text, Julian dates as numbers.</summary>
+    public static void Write(Stream output, IEnumerable<AddOnRow> rows)
+    {
+        using var buffer = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(buffer, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new Workbook();
+            var sheetPart = workbook.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            data.Append(TextRow(1, Headers));
+            uint r = 2;
+            foreach (var row in rows)
+            {
+                var x = new Row { RowIndex = r };
+                x.Append(
+                    Text($"A{r}", row.AddOn.ToString()),
+                    Number($"B{r}", row.AddOnDeletion),
+                    Text($"C{r}", row.Primary.IsEmpty ? Placeholder : row.Primary.ToString()),
+                    Number($"D{r}", row.PrimaryDeletion),
+                    new Cell { CellReference = $"E{r}", CellValue = new CellValue(((int)row.Type).ToString(CultureInfo.InvariantCulture)) },
+                    Number($"F{r}", row.EditEffective),
+                    Number($"G{r}", row.EditDeletion));
+                if (row.Notes is { Length: > 0 } notes) x.Append(Text($"H{r}", notes));
+                data.Append(x);
+                r++;
+            }
+            sheetPart.Worksheet = new Worksheet(data);
+            var sheets = workbook.Workbook.AppendChild(new Sheets());
+            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "AOC" });
+            workbook.Workbook.Save();
+        }
+        buffer.Position = 0;
+        buffer.CopyTo(output);
+    }
+
+    /// <summary>A one-sheet workbook of text rows (the ignored <c>.xlsx</c> beside each PTP <c>.TXT</c>).</summary>
+    public static void WriteText(Stream output, IEnumerable<string[]> rows)
+    {
+        using var buffer = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(buffer, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new Workbook();
+            var sheetPart = workbook.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            uint r = 1;
+            foreach (var row in rows) data.Append(TextRow(r++, row));
+            sheetPart.Worksheet = new Worksheet(data);
+            workbook.Workbook.AppendChild(new Sheets()).Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "Sheet1" });
+            workbook.Workbook.Save();
+        }
+        buffer.Position = 0;
+        buffer.CopyTo(output);
+    }
+
+    private static Row TextRow(uint r, string[] values)
+    {
+        var row = new Row { RowIndex = r };
+        for (var i = 0; i < values.Length; i++) row.Append(Text($"{(char)('A' + i)}{r}", values[i]));
+        return row;
+    }
+
+    private static Cell Text(string reference, string text)
+        => new() { CellReference = reference, DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text)) };
+
+    private static Cell Number(string reference, DateOnly? date)
+        => date is { } d ? new Cell { CellReference = reference, CellValue = new CellValue(ToJulian(d)) } : new Cell { CellReference = reference };
+}

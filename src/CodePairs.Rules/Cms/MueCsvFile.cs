@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using Sylvan.Data.Csv;
+
+namespace CodePairs.Rules.Cms;
+
+/// <summary>
+/// The MUE <c>.csv</c> layout (NCCI.md): a first record that is one quoted multi-line AMA notice, a header record
+/// <c>"HCPCS/\nCPT Code","&lt;table&gt; MUE Values","MUE Adjudication Indicator","MUE Rationale"</c> whose second cell names
+/// the table, then <c>code,value,"MAI text","rationale"</c>. No dates in rows: the effective date is in the file name.
+/// Read with Sylvan; line numbers in errors are physical lines (quoted cells may span lines).
+/// </summary>
+public static class MueCsvFile
+{
+    public static readonly string Notice =
+        "CPT codes, descriptions and other data only are copyright 2025 American Medical Association. All Rights Reserved.\r\n" +
+        "Applicable FARS/HHSARS apply.\r\n" +
+        "Fee schedules, relative value units, conversion factors and/or related components are not assigned by the AMA.";
+
+    public static string AdjudicationText(MueAdjudication mai) => mai switch
+    {
+        MueAdjudication.Line => "1 Line Edit",
+        MueAdjudication.DateOfServicePolicy => "2 Date of Service Edit: Policy",
+        _ => "3 Date of Service Edit: Clinical",
+    };
+
+    /// <summary>Reads one MUE file of the given table. Throws <see cref="CmsFileException"/> naming file, line and reason.</summary>
+    public static List<MueRow> Read(Stream stream, string fileName, MueTable table)
+    {
+        var problems = new ProblemList(fileName);
+        using var text = new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: true);
+        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, Delimiter = ',', BufferSize = 1 << 16 });
+        var rows = new List<MueRow>();
+        var seen = new Dictionary<int, int>();
+        var rationales = new Dictionary<string, string>(StringComparer.Ordinal);
+        var line = 1;
+        var headerFound = false;
+        var record = 0;
+        while (csv.Read())
+        {
+            record++;
+            var number = line;
+            var fields = csv.RowFieldCount;
+            var embedded = 0;
+            for (var i = 0; i < fields; i++) embedded += csv.GetFieldSpan(i).Count('\n');
+            line += 1 + embedded;
+            if (!headerFound)
+            {
+                var first = fields > 0 ? csv.GetString(0) : "";
+                if (first.StartsWith("HCPCS", StringComparison.OrdinalIgnoreCase))
+                {
+                    headerFound = true;
+                    var expected = CmsNames.MueValueHeader(table);
+                    var named = fields > 1 ? csv.GetString(1).Trim() : "";
+                    if (fields != 4)
+                        throw new CmsFileException(fileName, number, $"the header row has {fields} columns; expected 4 (HCPCS/CPT Code, {expected}, MUE Adjudication Indicator, MUE Rationale)");
+                    if (!named.Equals(expected, StringComparison.OrdinalIgnoreCase))
+                        throw new CmsFileException(fileName, number, $"the header names '{named}', but the file name says the {table.Name()} table ('{expected}')");
+                    continue;
+                }
+                if (record >= 3) throw new CmsFileException(fileName, number, "no 'HCPCS/CPT Code' header row after the notice: this is not a CMS MUE file");
+                continue;
+            }
+            if (fields == 1 && csv.GetFieldSpan(0).Trim().IsEmpty) continue; // blank line
+            if (fields != 4)
+            {
+                problems.Add(number, $"expected 4 comma-separated columns, found {fields}");
+                continue;
+            }
+            var before = problems.Count;
+            var codeText = csv.GetFieldSpan(0).Trim();
+            if (!HcpcsCode.TryParse(codeText, out var code, out var codeError)) problems.Add(number, $"column 1 (HCPCS/CPT code): {codeError}");
+            var valueText = csv.GetFieldSpan(1).Trim();
+            if (!int.TryParse(valueText, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > ClaimLimits.MaxUnits)
+                problems.Add(number, $"column 2 (MUE value): '{Clip(valueText)}' is not a whole number from 0 to {ClaimLimits.MaxUnits}");
+            var maiText = csv.GetFieldSpan(2).Trim();
+            var mai = ParseAdjudication(maiText);
+            if (mai == 0)
+                problems.Add(number, $"column 3 (MUE adjudication indicator): '{Clip(maiText)}' is not '1 Line Edit', '2 Date of Service Edit: Policy' or '3 Date of Service Edit: Clinical'");
+            var rationaleSpan = csv.GetFieldSpan(3).Trim();
+            if (problems.Count != before) continue;
+            if (seen.TryGetValue(code.Packed, out var firstLine))
+            {
+                problems.Add(number, $"code {code} appears twice (first on line {firstLine})");
+                continue;
+            }
+            seen.Add(code.Packed, number);
+            var lookup = rationales.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(rationaleSpan, out var rationale))
+            {
+                rationale = string.Intern(rationaleSpan.ToString());
+                rationales.Add(rationale, rationale);
+            }
+            rows.Add(new MueRow(code, value, mai, rationale));
+        }
+        if (!headerFound) throw new CmsFileException(fileName, 0, "no 'HCPCS/CPT Code' header row: this is not a CMS MUE file");
+        problems.ThrowIfAny();
+        return rows;
+    }
+
+    private static MueAdjudication ParseAdjudication(ReadOnlySpan<char> text)
+    {
+        foreach (var mai in (MueAdjudication[])[MueAdjudication.Line, MueAdjudication.DateOfServicePolicy, MueAdjudication.DateOfServiceClinical])
+            if (text.Equals(AdjudicationText(mai), StringComparison.OrdinalIgnoreCase)) return mai;
+        return 0;
+    }
+
+    private static string Clip(ReadOnlySpan<char> s) => s.Length > 20 ? string.Concat(s[..20], "…") : s.ToString();
+
+    /// <summary>Writes a table in the CMS layout (latin-1, CRLF, quoted notice and header).</summary>
+    public static void Write(Stream output, MueTable table, IEnumerable<MueRow> rows)
+    {
+        using var w = new StreamWriter(output, Encoding.Latin1, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
+        w.WriteLine($"\"{Notice}\",,,");
+        w.WriteLine($"\"HCPCS/\r\nCPT Code\",\"{CmsNames.MueValueHeader(table)}\",\"MUE Adjudication Indicator\",\"MUE Rationale\"");
+        foreach (var row in rows)
+            w.WriteLine($"{row.Code},{row.Value.ToString(CultureInfo.InvariantCulture)},\"{AdjudicationText(row.Adjudication)}\",\"{row.Rationale.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using CodePairs.Rules.Cms;
+using CodePairs.Rules.Generation;
+using CodePairs.Rules.Snapshots;
+
+namespace CodePairs.Rules.Tests.Cms;
+
+public class GeneratorAndSnapshotTests
+{
+    private static readonly Lazy<Dictionary<string, byte[]>> SmallFiles = new(() => Write(GeneratorOptions.Small(7)));
+
+    internal static Dictionary<string, byte[]> Write(GeneratorOptions options)
+    {
+        var files = new Dictionary<string, byte[]>();
+        new ReleaseGenerator(options).WriteFiles(name => new Sink(name, files));
+        return files;
+    }
+
+    private sealed class Sink(string name, Dictionary<string, byte[]> files) : MemoryStream
+    {
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) files[name] = ToArray();
+            base.Dispose(disposing);
+        }
+    }
+
+    private static List<CmsInput> Inputs(Dictionary<string, byte[]> files) => files.Select(f => CmsFixtures.Input(f.Key, f.Value)).ToList();
+
+    [Fact]
+    public void WritesEveryFileUnderItsCmsName()
+    {
+        Assert.Equal(
+        [
+            "AOC_V2026Q3_01-MCR.zip",
+            "ccioph-v322r0-f1.zip", "ccioph-v322r0-f2.zip", "ccioph-v322r0-f3.zip", "ccioph-v322r0-f4.zip",
+            "ccipra-v322r0-f1.zip", "ccipra-v322r0-f2.zip", "ccipra-v322r0-f3.zip", "ccipra-v322r0-f4.zip",
+            "MCR_MUE_DMESupplierServices_Eff_07-01-2026.zip", "MCR_MUE_OutpatientHospitalServices_Eff_07-01-2026.zip",
+            "MCR_MUE_PractitionerServices_Eff_07-01-2026.zip", "release.json",
+        ], SmallFiles.Value.Keys.Order(StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void GeneratedFilesReimportToTheSameRowsAsTheInMemoryBuild()
+    {
+        var imported = CmsImport.Import(Inputs(SmallFiles.Value));
+        var built = ReleaseGenerator.Build(GeneratorOptions.Small(7));
+        Assert.Equal(built.Ptp[0]!.Count, imported.Tables.Single(t => t.Table == "ptp-practitioner").Rows);
+        Assert.Equal(built.Ptp[1]!.Count, imported.Tables.Single(t => t.Table == "ptp-hospital").Rows);
+        Assert.Equal(built.AddOns!.Count, imported.Tables.Single(t => t.Table == "aoc").Rows);
+        Assert.Equal(built.Mue[2]!.Count, imported.Tables.Single(t => t.Table == "mue-dme").Rows);
+        Assert.Equal(4, imported.Tables.Single(t => t.Table == "ptp-practitioner").Files);
+        RuleSetAssert.Equal(RuleSet.Build(built), RuleSet.Build(imported.Release));
+    }
+
+    [Fact]
+    public void TheGeneratorIsDeterministicPerSeed()
+    {
+        var again = Write(GeneratorOptions.Small(7));
+        foreach (var (name, bytes) in SmallFiles.Value)
+            if (name.EndsWith(".zip")) // zip entries carry a timestamp; compare the inflated content via the manifest hashes of the text instead
+                Assert.Equal(RuleSet.Build(CmsImport.Import(Inputs(SmallFiles.Value)).Release).Releases[0].Ptp(PtpTable.Practitioner)!.Column2,
+                             RuleSet.Build(CmsImport.Import(Inputs(again)).Release).Releases[0].Ptp(PtpTable.Practitioner)!.Column2);
+        var other = ReleaseGenerator.Build(GeneratorOptions.Small(8));
+        Assert.NotEqual(ReleaseGenerator.Build(GeneratorOptions.Small(7)).Ptp[0]!.Column2, other.Ptp[0]!.Column2);
+    }
+
+    [Fact]
+    public void SmallReleaseHasTheQuirksOfARealOne()
+    {
+        var b = ReleaseGenerator.Build(GeneratorOptions.Small(7));
+        var ptp = b.Ptp[0]!;
+        Assert.InRange(ptp.Count, 5_000, 6_000);
+        var pairs = Enumerable.Range(0, ptp.Count).Select(i => (ptp.Column1[i], ptp.Column2[i])).ToList();
+        var distinct = pairs.ToHashSet();
+        Assert.True(pairs.Count - distinct.Count > 100, "pairs with several rows");
+        Assert.Contains(distinct, p => distinct.Contains((p.Item2, p.Item1))); // swapped pairs
+        Assert.True(ptp.Meta.Count(m => (m & 3) == 2) > 100, "indicator-9 rows");
+        Assert.True(ptp.Deletion.Count(d => d != NcciDate.Open) > ptp.Count / 5, "deleted rows");
+        var partners = pairs.GroupBy(p => p.Item1).Select(g => g.Select(p => p.Item2).Distinct().Count()).OrderDescending().ToArray();
+        Assert.True(partners[0] >= 150 && partners[partners.Length / 2] <= 15, $"skew: top {partners[0]}, median {partners[partners.Length / 2]}");
+        Assert.Equal([AddOnType.Type1, AddOnType.Type2, AddOnType.Type3], b.AddOns!.Select(a => a.Type).Distinct().Order());
+        var mue = b.Mue[0]!.Rows.Values;
+        Assert.Equal(3, mue.Select(m => m.Adjudication).Distinct().Count());
+        Assert.Contains(mue, m => m.Value == 0);
+    }
+
+    [Fact]
+    public void TheManifestHashesEveryFile()
+    {
+        var files = SmallFiles.Value;
+        var manifest = ReleaseManifest.Read(new MemoryStream(files["release.json"]), "release.json");
+        Assert.Equal(12, manifest.Files.Count);
+        foreach (var f in manifest.Files) Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(files[f.Name])), f.Sha256);
+    }
+
+    private static byte[] Snapshot(RuleSet rules)
+    {
+        using var m = new MemoryStream();
+        RuleSnapshot.Write(m, rules);
+        return m.ToArray();
+    }
+
+    [Fact]
+    public void SnapshotRoundTripIsExact()
+    {
+        foreach (var rules in new[] { TestRules.Set.Value, RuleSet.Build(ReleaseGenerator.Build(GeneratorOptions.Small(3))) })
+        {
+            var loaded = RuleSnapshot.Load(new MemoryStream(Snapshot(rules)));
+            RuleSetAssert.Equal(rules, loaded);
+            Assert.Equal(Snapshot(rules), Snapshot(loaded));
+        }
+    }
+
+    [Fact]
+    public void ASnapshotValidatesClaimsLikeTheRulesItCameFrom()
+    {
+        var loaded = RuleSnapshot.Load(new MemoryStream(Snapshot(TestRules.Set.Value)));
+        var claim = TestRules.Claim(TestRules.Line("62323"), TestRules.Line("77003"), TestRules.Line("11045"));
+        Assert.Equal(TestRules.Validator().Validate(claim).Findings.Select(f => f.Message), new ClaimValidator(loaded).Validate(claim).Findings.Select(f => f.Message));
+    }
+
+    [Fact]
+    public void SnapshotsOfReleasesWithDifferentCodesCombineByRemappingIds()
+    {
+        var q3 = RuleSet.Build(TestRules.Builder());
+        var q4b = new ReleaseBuilder("v323r0", new DateOnly(2026, 10, 1))
+            .AddPtp(PtpTable.Practitioner, "v323r0", new[] { "00100\t01922\t\t20261001\t*\t0\tMutually exclusive procedures" }.Concat(TestRules.PractitionerPtp).Select(CmsRows.Ptp))
+            .AddMue(MueTable.Practitioner, "2026-10-01", new DateOnly(2026, 10, 1), new[] { "99999,3,\"1 Line Edit\",\"Clinical: Data\"" }.Select(CmsRows.Mue));
+        var q4 = RuleSet.Build(q4b);
+        var combined = RuleSnapshot.Combine(
+            RuleSnapshot.Read(new MemoryStream(Snapshot(q4))), RuleSnapshot.Read(new MemoryStream(Snapshot(q3))));
+        var reference = RuleSet.Build(TestRules.Builder(), q4b);
+        RuleSetAssert.Equal(reference, combined);
+    }
+
+    [Fact]
+    public void ACorruptSnapshotFailsWithAClearError()
+    {
+        var bytes = Snapshot(TestRules.Set.Value);
+        var flipped = (byte[])bytes.Clone();
+        flipped[^10] ^= 0x40;
+        Assert.Equal("rules.snap: checksum mismatch: the snapshot is corrupt", Assert.Throws<SnapshotException>(() => RuleSnapshot.Read(new MemoryStream(flipped), "rules.snap")).Message);
+        Assert.Matches(@"^rules\.snap: truncated: the header promises [\d,]+ payload bytes, the file holds [\d,]+$",
+            Assert.Throws<SnapshotException>(() => RuleSnapshot.Read(new MemoryStream(bytes[..^100]), "rules.snap")).Message);
+        Assert.Equal("rules.snap: not a CodePairs rule snapshot (bad magic or shorter than the 28-byte header)",
+            Assert.Throws<SnapshotException>(() => RuleSnapshot.Read(new MemoryStream(bytes[..10]), "rules.snap")).Message);
+        var version = (byte[])bytes.Clone();
+        version[8] = 9;
+        Assert.Equal("rules.snap: snapshot format version 9; this build reads version 1 (rebuild the snapshot with 'rules import')",
+            Assert.Throws<SnapshotException>(() => RuleSnapshot.Read(new MemoryStream(version), "rules.snap")).Message);
+    }
+
+    [Fact]
+    public void ProfileShowsAddOnPrimariesAsRangesPartnersBothWaysAndMue()
+    {
+        var p = TestRules.Set.Value.Profile(HcpcsCode.Parse("11045"), TestRules.Dos);
+        Assert.Equal(1, p.AddOn!.Type);
+        Assert.Equal(["11042-11043"], p.AddOn.EligiblePrimaries); // 97597 was deleted as a primary in 2023
+        Assert.Equal(12, p.Mue!.Value);
+
+        var c = TestRules.Set.Value.Profile(HcpcsCode.Parse("77003"), TestRules.Dos);
+        Assert.Null(c.AddOn);
+        Assert.Equal(["62323", "64493"], c.Column1Partners.Select(x => x.Code));
+        Assert.All(c.Column1Partners, x => Assert.Equal(1, x.ModifierIndicator));
+        Assert.Empty(c.Column2Partners);
+
+        var s = TestRules.Set.Value.Profile(HcpcsCode.Parse("13121"), TestRules.Dos, history: true);
+        Assert.Equal(2, s.Column2Partners.Count); // the indicator-9 row and the edit in force
+        Assert.Single(s.Column2Partners, x => x.InForce && x.ModifierIndicator == 0);
+        Assert.Equal(["11045"], TestRules.Set.Value.Profile(HcpcsCode.Parse("11042"), TestRules.Dos).PrimaryFor);
+        Assert.False(TestRules.Set.Value.Profile(HcpcsCode.Parse("99999")).Known);
+    }
+}

@@ -1,0 +1,70 @@
+using System.IO.Compression;
+using CodePairs.Rules.Cms;
+using static CodePairs.Rules.Tests.Cms.CmsFixtures;
+
+namespace CodePairs.Rules.Tests.Cms;
+
+public class ZipGuardTests
+{
+    [Fact]
+    public void RefusesAnArchiveWithTooManyEntries()
+    {
+        var zip = Zip([.. Enumerable.Range(0, 70).Select(i => ($"junk{i}.txt", new byte[] { 1 }))]);
+        Assert.Equal("ccipra-v322r0-f1.zip: the archive holds 70 entries; at most 64 are accepted (the file is rejected)",
+            Error(() => CmsImport.Import([Input("ccipra-v322r0-f1.zip", zip)])));
+    }
+
+    [Fact]
+    public void RefusesAHighlyCompressedEntry()
+    {
+        var zip = Zip(("ccipra-v322r0-f1.TXT", new byte[8 << 20])); // 8 MiB of zeros deflates ~1000:1
+        Assert.Matches(@"^ccipra-v322r0-f1\.zip: entry 'ccipra-v322r0-f1\.TXT' has a compression ratio of [\d,]+:1; at most 100:1 is accepted \(zip bomb\?\) \(the file is rejected\)$",
+            Error(() => CmsImport.Import([Input("ccipra-v322r0-f1.zip", zip)])));
+    }
+
+    [Fact]
+    public void RefusesAnEntryLargerThanTheCap()
+    {
+        var zip = Zip(("ccipra-v322r0-f1.TXT", PtpText(TestRules.PractitionerPtp)));
+        Assert.Matches(@"^ccipra-v322r0-f1\.zip: entry 'ccipra-v322r0-f1\.TXT' inflates to [\d,]+ bytes; at most 100 are accepted",
+            Error(() => CmsImport.Import([Input("ccipra-v322r0-f1.zip", zip)], new ZipLimits { MaxEntryBytes = 100 })));
+    }
+
+    [Fact]
+    public void RefusesAnArchiveLargerThanTheTotalCap()
+    {
+        var zip = Zip(("ccipra-v322r0-f1.TXT", PtpText(TestRules.PractitionerPtp)), ("ccipra-v322r0-f1.xlsx", new byte[2000]));
+        Assert.Equal("ccipra-v322r0-f1.zip: the archive inflates to more than 1,000 bytes (the file is rejected)",
+            Error(() => CmsImport.Import([Input("ccipra-v322r0-f1.zip", zip)], new ZipLimits { MaxTotalBytes = 1000 })));
+    }
+
+    [Fact]
+    public void RefusesSomethingThatIsNotAZip()
+        => Assert.StartsWith("ccipra-v322r0-f1.zip: not a readable zip archive",
+            Error(() => CmsImport.Import([Input("ccipra-v322r0-f1.zip", "not a zip"u8.ToArray())])));
+
+    [Fact]
+    public void AnEntryThatInflatesPastItsDeclaredSizeIsStopped()
+    {
+        // Forge the sizes of a stored entry: the local and central headers claim fewer bytes than the data holds.
+        var text = PtpText(TestRules.PractitionerPtp);
+        using var m = new MemoryStream();
+        using (var zip = new ZipArchive(m, ZipArchiveMode.Create, leaveOpen: true))
+        using (var s = zip.CreateEntry("ccipra-v322r0-f1.TXT", CompressionLevel.NoCompression).Open()) s.Write(text);
+        var bytes = m.ToArray();
+        var forged = Forge(bytes, (uint)text.Length, 300);
+        var e = Record.Exception(() => CmsImport.Import([Input("ccipra-v322r0-f1.zip", forged)]));
+        Assert.NotNull(e); // either the zip library or our cap refuses it; it must never read past the declared size silently
+        Assert.True(e is CmsFileException or InvalidDataException, e.GetType().Name + ": " + e.Message);
+    }
+
+    private static byte[] Forge(byte[] zip, uint real, uint claimed)
+    {
+        var copy = (byte[])zip.Clone();
+        var realBytes = BitConverter.GetBytes(real);
+        var fake = BitConverter.GetBytes(claimed);
+        for (var i = 0; i + 4 <= copy.Length; i++)
+            if (copy.AsSpan(i, 4).SequenceEqual(realBytes)) fake.CopyTo(copy, i);
+        return copy;
+    }
+}
