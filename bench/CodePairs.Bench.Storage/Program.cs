@@ -4,7 +4,7 @@
 // over ≈13k codes with a skewed (Zipf-like) column-1 fan-out, plus AOC and three MUE tables.
 using System.Diagnostics;
 using Azure.Data.Tables;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using CodePairs.Rules;
 
 var connection = args.Length > 0 ? args[0] : "UseDevelopmentStorage=true";

@@ -1,5 +1,7 @@
 using CodePairs.Functions.Http;
+using CodePairs.Functions.Refresh;
 using CodePairs.Functions.Rules;
+using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +18,11 @@ public static class ServiceRegistration
         {
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
+        services.AddCodePairsStorage(configuration);
+        services.AddSingleton(sp => new ReleasePublisher(sp.GetRequiredService<IRuleCatalog>(), sp.GetRequiredService<IReleaseEditsStore>(),
+            sp.GetRequiredService<ISnapshotStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddCodePairsRules(configuration);
+        services.AddCodePairsRefresh(configuration);
         return services;
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CodePairs.Functions.Refresh;

@@ -8,6 +8,7 @@ public static class RulesRegistration
     public static IServiceCollection AddCodePairsRules(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section);
+        services.AddSingleton<IRuleSetSource, StorageRuleSetSource>();
         services.AddSingleton<RuleSetCache>();
         services.AddSingleton<IActiveRules>(sp => sp.GetRequiredService<RuleSetCache>());
         return services;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using CodePairs.Functions.Refresh;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using CodePairs.Functions.Tests.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

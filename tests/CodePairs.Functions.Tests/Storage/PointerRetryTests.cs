@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using Moq;
 
 namespace CodePairs.Functions.Tests.Storage;

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using CodePairs.Rules;
 
 namespace CodePairs.Functions.Tests.Storage;

@@ -1,4 +1,4 @@
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using CodePairs.Rules;
 
 namespace CodePairs.Functions.Tests.Storage;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 
 namespace CodePairs.Functions.Tests.Storage;
 

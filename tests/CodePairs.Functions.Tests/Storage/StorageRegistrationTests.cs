@@ -1,4 +1,4 @@
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

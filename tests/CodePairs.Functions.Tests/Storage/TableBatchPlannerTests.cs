@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using CodePairs.Functions.Storage;
+using CodePairs.Storage;
 
 namespace CodePairs.Functions.Tests.Storage;
 

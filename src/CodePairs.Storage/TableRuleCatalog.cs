@@ -4,7 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using CodePairs.Rules;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>
 /// The release catalogue in the <c>RuleCatalog</c> table: one entity per release (PartitionKey <c>release</c>,

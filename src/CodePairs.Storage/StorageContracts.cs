@@ -1,7 +1,7 @@
 using Azure;
 using CodePairs.Rules;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>Where a release is in the refresh protocol: written, checked, serving, or kept for rollback only.</summary>
 public enum ReleaseStatus { Loading, Verified, Active, Retired }

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using CodePairs.Rules;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>The released rules in Table Storage, one entity per code (see <see cref="RuleEditsLayout"/>): a full
 /// quarter is ~30k entity writes instead of ~4.4M for a row-per-edit layout.</summary>

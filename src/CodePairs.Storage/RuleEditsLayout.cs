@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using CodePairs.Rules;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>
 /// The layout of released rules in the <c>RuleEdits</c> table — one entity per code, rows packed little-endian into

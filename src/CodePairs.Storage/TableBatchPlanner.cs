@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>One entity-group transaction: a single PartitionKey, at most 100 entities, at most 4 MiB of payload.</summary>
 public sealed record TableBatch(string PartitionKey, IReadOnlyList<TableEntity> Entities, long EstimatedBytes);

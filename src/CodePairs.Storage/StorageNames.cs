@@ -1,4 +1,4 @@
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>Containers, tables and queues CodePairs uses (the same names infra/ creates).
 /// Blob containers: 3-63 lower-case letters, digits and hyphens; tables: 3-63 alphanumerics starting with a letter.</summary>

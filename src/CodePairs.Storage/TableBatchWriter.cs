@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>Submits planned transactions (upsert-replace, so a rerun rewrites the same entities), several partitions at
 /// a time; the batches of one partition go in order. Transient failures are retried by the SDK's retry policy.</summary>

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>The compact snapshot of each release as blob <c>rules-snapshots/{releaseId}.snapshot</c>, with its hex
 /// SHA-256 in the blob's <c>sha256</c> metadata so a loader can check what it read.</summary>

@@ -3,7 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 public static class StorageRegistration
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CodePairs.Functions.Storage;
+namespace CodePairs.Storage;
 
 /// <summary>
 /// Registers the Blob and Table clients for <see cref="StorageNames.Connection"/> through Microsoft.Extensions.Azure.
