@@ -9,15 +9,19 @@ namespace CodePairs.Functions;
 
 public static class ServiceRegistration
 {
+    /// <summary>How responses are written: web defaults, nulls omitted, source-generated metadata first.</summary>
+    public static void ConfigureJson(Microsoft.AspNetCore.Http.Json.JsonOptions o)
+    {
+        o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        o.SerializerOptions.TypeInfoResolverChain.Insert(0, CodePairsJson.Default);
+    }
+
     /// <summary>Everything the functions need, in one call from Program.cs.</summary>
     public static IServiceCollection AddCodePairs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
-        });
+        services.ConfigureHttpJsonOptions(ConfigureJson);
         services.AddCodePairsStorage(configuration);
         services.AddSingleton(sp => new ReleasePublisher(sp.GetRequiredService<IRuleCatalog>(), sp.GetRequiredService<IReleaseEditsStore>(),
             sp.GetRequiredService<ISnapshotStore>(), sp.GetRequiredService<TimeProvider>()));

@@ -17,7 +17,7 @@ internal static class HttpTestKit
 {
     public static readonly IServiceProvider Services = new ServiceCollection()
         .AddLogging()
-        .ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)
+        .ConfigureHttpJsonOptions(ServiceRegistration.ConfigureJson)
         .BuildServiceProvider();
 
     public static IOptions<ApiOptions> Api(Action<ApiOptions>? change = null)
