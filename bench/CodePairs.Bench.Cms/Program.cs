@@ -87,6 +87,7 @@ var (checkNullMs, _, summary) = Measure(Math.Min(runs, 3), () =>
 });
 Console.WriteLine($"check, results discarded: median {checkNullMs:N0} ms = {summary.LinesIn / checkNullMs * 1000:N0} lines/s");
 var resultsPath = Path.Combine(folder, "results.csv");
+var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var (checkMs, checkMin, summary2) = Measure(Math.Min(runs, 3), () =>
 {
     using var s = File.OpenRead(claimsPath);
@@ -94,4 +95,6 @@ var (checkMs, checkMin, summary2) = Measure(Math.Min(runs, 3), () =>
     return BatchCheck.Run(s, BatchFormat.Csv, validator, w);
 });
 Console.WriteLine($"check 1M-line file to results.csv: median {checkMs:N0} ms = {summary2.LinesIn / checkMs * 1000:N0} lines/s (best {summary2.LinesIn / checkMin * 1000:N0})");
+var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / (Math.Min(runs, 3) + 1);
+Console.WriteLine($"  CPU time per 1M-line run (all threads, user+system, averaged incl. warm-up): {cpu:N0} ms; machine load average at the end: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 Console.WriteLine(summary2);

@@ -210,7 +210,7 @@ public sealed class ClaimValidator
         }
     }
 
-    private static RuleSource Source(Release release, string table) => new(table, release.Id, release.VersionOf(table));
+    private static RuleSource Source(Release release, string table) => release.SourceFor(table);
 
     private static RuleSource[] SourcesOf(Release release, Setting setting)
     {

@@ -335,12 +335,22 @@ public sealed class ReleaseGenerator
             ? [.. _universe.Where(c => c.Kind == CodeKind.HcpcsLevelII), .. _universe.Where(c => c.Kind != CodeKind.HcpcsLevelII)]
             : _universe;
         var count = table == MueTable.Dme ? _o.DmeMueRows : _o.MueRows;
-        var picked = pool.Take(table == MueTable.Dme ? count : pool.Length).OrderBy(_ => random.Next()).Take(count).ToArray();
+        HcpcsCode[] picked;
+        if (table == MueTable.Dme) picked = pool.Take(count).OrderBy(_ => random.Next()).Take(count).ToArray();
+        else
+        {
+            // As in real releases, nearly every code with PTP edits has a published MUE; the rest of the table (and the
+            // gaps: codes with no or a confidential MUE) come from the wider code list.
+            var withPtp = _ptpCodes.OrderBy(_ => random.Next()).Take(Math.Min(count, (int)(_ptpCodes.Length * 0.95))).ToArray();
+            var ptpSet = _ptpCodes.Select(c => c.Packed).ToHashSet();
+            var others = _universe.Where(c => !ptpSet.Contains(c.Packed)).OrderBy(_ => random.Next()).Take(count - withPtp.Length);
+            picked = [.. withPtp, .. others];
+        }
         Array.Sort(picked);
         foreach (var code in picked)
         {
             var u = random.NextDouble();
-            var value = u < 0.05 ? 0 : u < 0.55 ? 1 : u < 0.75 ? random.Next(2, 5) : u < 0.90 ? random.Next(5, 21) : u < 0.98 ? random.Next(21, 201) : random.Next(201, 10_000);
+            var value = u < 0.02 ? 0 : u < 0.55 ? 1 : u < 0.75 ? random.Next(2, 5) : u < 0.90 ? random.Next(5, 21) : u < 0.98 ? random.Next(21, 201) : random.Next(201, 10_000);
             var m = random.NextDouble();
             var mai = m < 0.35 ? MueAdjudication.Line : m < 0.80 ? MueAdjudication.DateOfServicePolicy : MueAdjudication.DateOfServiceClinical;
             yield return new MueRow(code, value, mai, MueRationales[random.Next(MueRationales.Length)]);
