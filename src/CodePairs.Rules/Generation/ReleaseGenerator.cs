@@ -186,7 +186,7 @@ public sealed class ReleaseGenerator
     private void Ptp(PtpTable table, PtpSink sink)
     {
         var target = table == PtpTable.Hospital ? _o.HospitalPtpRows : _o.PractitionerPtpRows;
-        var random = new Random(HashCode.Combine(_o.Seed, 101 + (int)table) & int.MaxValue);
+        var random = new Random(SubSeed(101 + (int)table));
         var n = _ptpCodes.Length;
         // Skew: column-1 rank r gets about scale / (r + 1)^1.1 partners, capped, so a few codes have thousands.
         var rank = Enumerable.Range(0, n).OrderBy(_ => random.Next()).ToArray();
@@ -290,7 +290,7 @@ public sealed class ReleaseGenerator
     /// <summary>AOC rows: about 62% type 1, 8% type 2 (one CCCCC row), 30% type 3; some deleted codes, primaries and edits.</summary>
     public IEnumerable<AddOnRow> AddOns()
     {
-        var random = new Random(HashCode.Combine(_o.Seed, 202) & int.MaxValue);
+        var random = new Random(SubSeed(202));
         var codes = _ptpCodes;
         var used = new HashSet<int>();
         var rows = 0;
@@ -299,7 +299,8 @@ public sealed class ReleaseGenerator
             var addOn = codes[random.Next(codes.Length)];
             if (!used.Add(addOn.Packed)) continue;
             var u = random.NextDouble();
-            var type = u < 0.62 ? AddOnType.Type1 : u < 0.70 ? AddOnType.Type2 : AddOnType.Type3;
+            var type = used.Count <= 3 ? (AddOnType)used.Count // every release has all three types
+                : u < 0.62 ? AddOnType.Type1 : u < 0.70 ? AddOnType.Type2 : AddOnType.Type3;
             var effective = new DateOnly(2010 + random.Next(0, 15), 1, 1);
             DateOnly? aocDeletion = random.NextDouble() < 0.03 ? new DateOnly(effective.Year + 2, 12, 31) : null;
             DateOnly? editDeletion = random.NextDouble() < 0.05 ? new DateOnly(effective.Year + 1, 12, 31) : null;
@@ -330,7 +331,7 @@ public sealed class ReleaseGenerator
     /// confidential or no MUE). DME uses HCPCS Level II codes.</summary>
     public IEnumerable<MueRow> Mue(MueTable table)
     {
-        var random = new Random(HashCode.Combine(_o.Seed, 303 + (int)table) & int.MaxValue);
+        var random = new Random(SubSeed(303 + (int)table));
         var pool = table == MueTable.Dme
             ? [.. _universe.Where(c => c.Kind == CodeKind.HcpcsLevelII), .. _universe.Where(c => c.Kind != CodeKind.HcpcsLevelII)]
             : _universe;
@@ -362,7 +363,7 @@ public sealed class ReleaseGenerator
     /// several units, and about one line in a thousand malformed (bad code, bad date, bad units) to exercise rejection.</summary>
     public void WriteClaims(Stream output, int lines, int seed = 1)
     {
-        var random = new Random(HashCode.Combine(_o.Seed, seed, 404) & int.MaxValue);
+        var random = new Random(SubSeed(seed * 31 + 404));
         using var w = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         w.WriteLine("claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units");
         var dos = _o.EffectiveFrom.AddDays(20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -397,6 +398,9 @@ public sealed class ReleaseGenerator
             written += n;
         }
     }
+
+    // HashCode.Combine is randomised per process; the generator must give the same rows for a seed in every run.
+    private int SubSeed(int stream) => (int)((uint)(_o.Seed * 1_000_003 + stream * 7_919) & int.MaxValue);
 
     private static HcpcsCode[] MakeCodes(Random random, int count)
     {
