@@ -110,12 +110,23 @@ public static class CmsImport
                 throw new CmsFileException(parts[0].Display, 0, $"the {group.Key.Name()} table is missing part(s) {string.Join(", ", missing.Select(m => $"f{m}"))}");
             var watch = Stopwatch.StartNew();
             var sink = builder.PtpTable(group.Key, id!);
-            foreach (var part in parts)
+            // Parts are separate files: read them in parallel into their own row sets, then append in part order.
+            var partRows = new ReleaseBuilder.PtpRows[parts.Count];
+            var failures = new Exception?[parts.Count];
+            Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
             {
-                using var s = part.Open();
-                var rows = PtpTextFile.Read(s, part.Display, sink);
-                progress?.Report($"{part.Display}: {rows:N0} rows");
-            }
+                try
+                {
+                    var rows = new ReleaseBuilder(id!, effective).PtpTable(group.Key, id!);
+                    using (var s = parts[k].Open()) PtpTextFile.Read(s, parts[k].Display, rows);
+                    partRows[k] = rows;
+                    progress?.Report($"{parts[k].Display}: {rows.Count:N0} rows");
+                }
+                catch (Exception e) { failures[k] = e; }
+            });
+            if (failures.FirstOrDefault(f => f is not null) is { } failure)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            foreach (var rows in partRows) sink.AppendFrom(rows);
             counts.Add(new CmsTableCount(group.Key.Name(), id!, sink.Count, parts.Count, watch.Elapsed));
         }
 
