@@ -32,15 +32,18 @@ static (double Median, double Min, T Last) Measure<T>(int runs, Func<T> f)
 {
     var times = new List<double>();
     T last = default!;
+    var cpu = TimeSpan.Zero;
     for (var i = 0; i < runs + 1; i++) // first run warms up the JIT and is dropped
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        var c0 = Process.GetCurrentProcess().TotalProcessorTime;
         var w = Stopwatch.StartNew();
         last = f();
         w.Stop();
-        if (i > 0) times.Add(w.Elapsed.TotalMilliseconds);
+        if (i > 0) { times.Add(w.Elapsed.TotalMilliseconds); cpu += Process.GetCurrentProcess().TotalProcessorTime - c0; }
     }
+    Console.WriteLine($"    [{string.Join(", ", times.Select(t => t.ToString("N0")))} ms; CPU {cpu.TotalMilliseconds / runs:N0} ms/run; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}]");
     return (Median(times), times.Min(), last);
 }
 
