@@ -68,7 +68,7 @@ public static class CmsImport
                 else if (kind.Kind != CmsFileKind.Unknown) entries.Add((kind, Path.GetFileName(file.Name), file.Open, null));
                 else ignored.Add(Path.GetFileName(file.Name));
             }
-            return Read(entries, manifest, ignored, progress);
+            return Read(entries, manifest, ignored, progress, limits);
         }
         finally
         {
@@ -77,7 +77,7 @@ public static class CmsImport
     }
 
     private static CmsImportResult Read(List<(CmsFileName Name, string Display, Func<Stream> Open, ZipArchive? Owner)> entries,
-        ReleaseManifest? manifest, List<string> ignored, IProgress<string>? progress)
+        ReleaseManifest? manifest, List<string> ignored, IProgress<string>? progress, ZipLimits limits)
     {
         if (entries.Count == 0) throw new CmsFileException("(input)", 0, "no CMS PTP, AOC or MUE file was given");
         var ptp = entries.Where(e => e.Name.Kind == CmsFileKind.Ptp).ToList();
@@ -137,6 +137,14 @@ public static class CmsImport
             var watch = Stopwatch.StartNew();
             using var s = aoc[0].Open();
             using var memory = SafeZip.ToMemory(s);
+            // An .xlsx is itself a zip: hold its parts to the same caps before the Open XML SDK inflates them.
+            try
+            {
+                using var parts = new ZipArchive(memory, ZipArchiveMode.Read, leaveOpen: true);
+                SafeZip.Entries(parts, aoc[0].Display, limits);
+            }
+            catch (InvalidDataException e) { throw new CmsFileException(aoc[0].Display, 0, $"not a readable .xlsx workbook: {e.Message}"); }
+            memory.Position = 0;
             var rows = AddOnWorkbook.Read(memory, aoc[0].Display);
             builder.AddAddOns(aoc[0].Name.Version!, aoc[0].Name.EffectiveFrom!.Value, rows);
             counts.Add(new CmsTableCount(TableNames.AddOn, aoc[0].Name.Version!, rows.Count, 1, watch.Elapsed));
