@@ -49,44 +49,46 @@ public static class BatchCheck
         var byKind = new Dictionary<string, int>();
         var bySeverity = new Dictionary<string, int>();
         var lastReport = 0;
-        foreach (var item in reader.Read())
+        // Three stages on their own threads, in order: parse, validate, write. The validator is thread-safe and each
+        // stage hands whole chunks on, so a 2-core machine overlaps parsing with validation.
+        foreach (var chunk in Pipeline(reader, validator))
         {
-            switch (item)
+            for (var k = 0; k < chunk.Items.Count; k++)
             {
-                case BatchRejection r:
-                    rejected++;
-                    Row(results, r.ClaimId, r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), "rejected", "", "", "", "", "", "", "", r.Reason);
-                    break;
-                case BatchClaim c:
-                    claims++;
-                    validated += c.Claim.Lines.Count;
-                    var result = validator.Validate(c.Claim);
-                    var written = 0;
-                    foreach (var f in result.Findings)
-                    {
-                        if (f.Severity < Severity.Warning && !includeInfo) continue;
-                        written++;
-                        var kind = KindName(f.Kind);
-                        var severity = SeverityName(f.Severity);
-                        byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
-                        bySeverity[severity] = bySeverity.GetValueOrDefault(severity) + 1;
-                        Row(results, c.Claim.ClaimId, InputLines(c, f.Lines), "finding", severity, kind, f.Rule,
-                            string.Join(';', f.Lines), string.Join(';', f.DeniedLines), string.Join(';', f.Codes), f.Source?.Release ?? "", f.Message);
-                    }
-                    if (result.Clean)
-                    {
-                        clean++;
-                        Row(results, c.Claim.ClaimId, InputLines(c, null), "clean", "", "", "", "", "", "",
-                            string.Join(';', result.ReleasesUsed.Select(s => s.Release).Distinct()), "");
-                    }
-                    else withFindings++;
-                    _ = written;
-                    break;
+                switch (chunk.Items[k])
+                {
+                    case BatchRejection r:
+                        rejected++;
+                        Row(results, r.ClaimId, r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), "rejected", "", "", "", "", "", "", "", r.Reason);
+                        break;
+                    case BatchClaim c:
+                        claims++;
+                        validated += c.Claim.Lines.Count;
+                        var result = chunk.Results[k]!;
+                        foreach (var f in result.Findings)
+                        {
+                            if (f.Severity < Severity.Warning && !includeInfo) continue;
+                            var kind = KindName(f.Kind);
+                            var severity = SeverityName(f.Severity);
+                            byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
+                            bySeverity[severity] = bySeverity.GetValueOrDefault(severity) + 1;
+                            Row(results, c.Claim.ClaimId, InputLines(c, f.Lines), "finding", severity, kind, f.Rule,
+                                string.Join(';', f.Lines), string.Join(';', f.DeniedLines), string.Join(';', f.Codes), f.Source?.Release ?? "", f.Message);
+                        }
+                        if (result.Clean)
+                        {
+                            clean++;
+                            Row(results, c.Claim.ClaimId, InputLines(c, null), "clean", "", "", "", "", "", "",
+                                string.Join(';', result.ReleasesUsed.Select(s => s.Release).Distinct()), "");
+                        }
+                        else withFindings++;
+                        break;
+                }
             }
-            if (progress is not null && reader.LinesRead - lastReport >= 100_000)
+            if (progress is not null && chunk.LinesRead - lastReport >= 100_000)
             {
-                lastReport = reader.LinesRead;
-                progress.Report(reader.LinesRead);
+                lastReport = chunk.LinesRead;
+                progress.Report(chunk.LinesRead);
             }
         }
         results.Flush();
@@ -96,6 +98,72 @@ public static class BatchCheck
             LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejected,
             FindingsByKind = byKind, FindingsBySeverity = bySeverity,
         };
+    }
+
+    private sealed record Chunk(List<BatchItem> Items, int LinesRead)
+    {
+        public ValidationResult?[] Results { get; set; } = [];
+    }
+
+    private const int ChunkSize = 1024;
+
+    private static IEnumerable<Chunk> Pipeline(BatchReader reader, ClaimValidator validator)
+    {
+        using var cancel = new CancellationTokenSource();
+        using var parsed = new System.Collections.Concurrent.BlockingCollection<Chunk>(8);
+        using var checkedChunks = new System.Collections.Concurrent.BlockingCollection<Chunk>(8);
+        var token = cancel.Token;
+        var read = Task.Run(() =>
+        {
+            try
+            {
+                var items = new List<BatchItem>(ChunkSize);
+                foreach (var item in reader.Read())
+                {
+                    items.Add(item);
+                    if (items.Count < ChunkSize) continue;
+                    parsed.Add(new Chunk(items, reader.LinesRead), token);
+                    items = new List<BatchItem>(ChunkSize);
+                }
+                if (items.Count > 0) parsed.Add(new Chunk(items, reader.LinesRead), token);
+            }
+            finally { parsed.CompleteAdding(); }
+        }, token);
+        var validate = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var chunk in parsed.GetConsumingEnumerable(token))
+                {
+                    var results = new ValidationResult?[chunk.Items.Count];
+                    // Validation is the costliest stage: split each chunk over the cores (order is kept by index).
+                    var parts = Math.Clamp(Environment.ProcessorCount, 1, 4);
+                    Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, CancellationToken = token }, part =>
+                    {
+                        for (var k = part; k < results.Length; k += parts)
+                            if (chunk.Items[k] is BatchClaim c) results[k] = validator.Validate(c.Claim);
+                    });
+                    chunk.Results = results;
+                    checkedChunks.Add(chunk, token);
+                }
+            }
+            finally { checkedChunks.CompleteAdding(); }
+        }, token);
+        var completed = false;
+        try
+        {
+            foreach (var chunk in checkedChunks.GetConsumingEnumerable()) yield return chunk;
+            completed = true;
+        }
+        finally
+        {
+            if (!completed) cancel.Cancel(); // the consumer stopped early or threw: release the stages
+            try { Task.WaitAll(read, validate); }
+            catch (AggregateException) { } // rethrown below, unwrapped, when the stages themselves failed
+        }
+        // Surface the reader's own exception (e.g. a wrong header) rather than an AggregateException.
+        read.GetAwaiter().GetResult();
+        validate.GetAwaiter().GetResult();
     }
 
     private static string KindName(FindingKind kind) => kind switch

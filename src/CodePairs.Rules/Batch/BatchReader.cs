@@ -32,6 +32,8 @@ public sealed class BatchReader
     private readonly BatchFormat _format;
     private readonly Setting _defaultSetting;
     private int _lineNumber;
+    private string? _lastDateText;
+    private DateOnly _lastDate;
 
     public BatchReader(Stream input, BatchFormat format, Setting defaultSetting = Setting.Practitioner)
     {
@@ -79,13 +81,14 @@ public sealed class BatchReader
             throw new BatchFileException($"line 1: expected the header '{string.Join(',', Columns[..8])}[,setting]', found '{Clip(header, 80)}'");
         var width = hasSetting ? 9 : 8;
 
-        var pending = new List<(int Line, string[] Fields)>();
+        var pending = new List<Row>();
         string? pendingId = null;
         string? line;
         while (true)
         {
             line = _text.ReadLine();
-            string[]? fields = null;
+            Row row = default;
+            var ok = false;
             string? reason = null;
             var number = 0;
             if (line is not null)
@@ -95,75 +98,110 @@ public sealed class BatchReader
                 if (line.Length == 0 || string.IsNullOrWhiteSpace(line)) reason = "empty line";
                 else
                 {
-                    fields = Split(line, out reason);
-                    if (fields is not null && fields.Length != width)
+                    string[]? quoted = null;
+                    var count = 0;
+                    if (line.Contains('"'))
                     {
-                        reason = $"expected {width} comma-separated columns, found {fields.Length}";
-                        fields = null;
+                        quoted = Split(line, out reason);
+                        count = quoted?.Length ?? 0;
                     }
-                    else if (fields is not null && fields[0].Trim().Length == 0)
+                    else count = line.AsSpan().Count(',') + 1;
+                    if (reason is null)
                     {
-                        reason = "claim_id is empty";
-                        fields = null;
+                        row = new Row(number, line, quoted);
+                        if (count != width) reason = $"expected {width} comma-separated columns, found {count}";
+                        else if (row.Field(0).IsEmpty) reason = "claim_id is empty";
+                        else ok = true;
                     }
                 }
             }
             // A claim ends at a different claim_id, at a line that cannot be split, or at the end of the file.
-            var id = fields?[0].Trim();
-            if (pending.Count > 0 && (line is null || fields is null || id != pendingId))
+            var sameClaim = ok && pendingId is not null && row.Field(0).SequenceEqual(pendingId);
+            if (pending.Count > 0 && !sameClaim)
             {
                 foreach (var item in Claim(pendingId!, pending, width)) yield return item;
                 pending.Clear();
             }
             if (line is null) yield break;
-            if (fields is null) { yield return new BatchRejection(number, null, reason!); continue; }
-            pendingId = id;
-            pending.Add((number, fields));
+            if (!ok) { yield return new BatchRejection(number, null, reason!); continue; }
+            if (!sameClaim) pendingId = row.Field(0).ToString();
+            pending.Add(row);
         }
     }
 
-    private IEnumerable<BatchItem> Claim(string claimId, List<(int Line, string[] Fields)> rows, int width)
+    /// <summary>One CSV data line: fields are sliced from the raw text on demand (quoted lines are split once).</summary>
+    private readonly record struct Row(int Line, string Raw, string[]? Quoted)
     {
-        var rejected = new Dictionary<int, string>();
+        public ReadOnlySpan<char> Field(int index)
+        {
+            if (Quoted is not null) return Quoted[index].AsSpan().Trim();
+            var span = Raw.AsSpan();
+            for (var i = 0; i < index; i++) span = span[(span.IndexOf(',') + 1)..];
+            var end = span.IndexOf(',');
+            return (end < 0 ? span : span[..end]).Trim();
+        }
+    }
+
+    private IEnumerable<BatchItem> Claim(string claimId, List<Row> rows, int width)
+    {
+        // Parsed directly from the fields (no intermediate ClaimInput): this is the hot path of a batch run. The
+        // checks and messages are those of ClaimParser, naming the CSV column.
+        Dictionary<int, string>? rejected = null;
+        void Reject(int k, string reason)
+        {
+            rejected ??= [];
+            rejected[k] = rejected.TryGetValue(k, out var r) ? $"{r}; {reason}" : reason;
+        }
         string? setting = null;
-        var input = new ClaimInput { ClaimId = claimId, Lines = new List<ClaimLineInput>(rows.Count) };
+        var lines = new ClaimLine[rows.Count];
+        var claimDate = DateOnly.MaxValue;
+        var mods = new Modifier[Modifier.MaxPerLine];
         for (var k = 0; k < rows.Count; k++)
         {
-            var f = rows[k].Fields;
-            var line = new ClaimLineInput
+            var f = rows[k];
+            var dateSpan = f.Field(1);
+            DateOnly date = default;
+            if (dateSpan.IsEmpty) Reject(k, "date_of_service: is empty");
+            else if (_lastDateText is not null && dateSpan.SequenceEqual(_lastDateText)) date = _lastDate; // lines of a file share few dates
+            else if (!ClaimParser.TryParseDate(dateSpan.ToString(), out date, out var dateError)) Reject(k, $"date_of_service: {dateError}");
+            else (_lastDateText, _lastDate) = (dateSpan.ToString(), date);
+            if (date != default && date < claimDate) claimDate = date;
+            if (!HcpcsCode.TryParse(f.Field(2), out var code, out var codeError)) Reject(k, $"code: {codeError}");
+            var count = 0;
+            for (var m = 0; m < 4; m++)
             {
-                DateOfService = f[1].Trim(),
-                Code = f[2].Trim(),
-                Modifiers = [f[3].Trim(), f[4].Trim(), f[5].Trim(), f[6].Trim()],
-            };
-            var units = f[7].Trim();
-            if (units.Length == 0) rejected[k] = "units: is empty";
-            else if (!int.TryParse(units, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u))
-                rejected[k] = $"units: '{Clip(units, 20)}' is not a whole number";
-            else line.Units = u;
-            if (line.DateOfService.Length == 0) rejected[k] = "date_of_service: is empty";
-            var s = width == 9 ? f[8].Trim() : "";
+                var text = f.Field(3 + m);
+                if (text.IsEmpty) continue;
+                if (Modifier.TryParse(text, out var modifier, out var modError)) mods[count++] = modifier;
+                else Reject(k, $"mod{m + 1}: {modError}");
+            }
+            var unitsText = f.Field(7);
+            var units = 0;
+            if (unitsText.IsEmpty) Reject(k, "units: is empty");
+            else if (!int.TryParse(unitsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out units))
+                Reject(k, $"units: '{Clip(unitsText.ToString(), 20)}' is not a whole number");
+            else if (units < 1 || units > ClaimLimits.MaxUnits) Reject(k, $"units: must be a whole number from 1 to {ClaimLimits.MaxUnits}; got {units}");
+            var s = width == 9 ? f.Field(8).ToString() : "";
             if (s.Length > 0)
             {
-                if (setting is null) setting = s;
-                else if (!s.Equals(setting, StringComparison.OrdinalIgnoreCase)) rejected[k] = $"setting: '{Clip(s, 20)}' differs from the claim's first line ('{setting}')";
+                if (!SettingNames.TryParse(s, out _)) Reject(k, $"setting: '{Clip(s, 20)}' is not a setting: use 'practitioner' or 'hospital'");
+                else if (setting is null) setting = s;
+                else if (!s.Equals(setting, StringComparison.OrdinalIgnoreCase)) Reject(k, $"setting: '{Clip(s, 20)}' differs from the claim's first line ('{setting}')");
             }
-            input.Lines.Add(line);
+            if (rejected is null || !rejected.ContainsKey(k)) lines[k] = new ClaimLine(code, (count == 0 ? [] : mods.AsSpan(0, count).ToArray()), units, date);
         }
-        input.Setting = setting;
-        if (rejected.Count == 0)
+        if (rejected is null && claimId.Length > ClaimLimits.MaxClaimIdLength)
+            for (var k = 0; k < rows.Count; k++) Reject(k, $"claim_id: must be at most {ClaimLimits.MaxClaimIdLength} characters");
+        if (rejected is null && rows.Count > ClaimLimits.MaxLines)
+            for (var k = 0; k < rows.Count; k++) Reject(k, $"the claim has {rows.Count} lines; a claim may have at most {ClaimLimits.MaxLines}");
+        if (rejected is null)
         {
-            var (claim, errors) = ClaimParser.Parse(input, _defaultSetting);
-            if (claim is not null)
-            {
-                yield return new BatchClaim(claim, rows.Select(r => r.Line).ToArray());
-                yield break;
-            }
-            foreach (var e in errors)
-            {
-                if (e.Line is { } l) rejected[l - 1] = rejected.TryGetValue(l - 1, out var r) ? $"{r}; {e.Field}: {e.Reason}" : $"{e.Field}: {e.Reason}";
-                else for (var k = 0; k < rows.Count; k++) rejected[k] = rejected.TryGetValue(k, out var r) ? $"{r}; {e.Field}: {e.Reason}" : $"{e.Field}: {e.Reason}";
-            }
+            var chosen = Setting.Practitioner;
+            if (setting is null || !SettingNames.TryParse(setting, out chosen)) chosen = _defaultSetting;
+            var inputLines = new int[rows.Count];
+            for (var k = 0; k < rows.Count; k++) inputLines[k] = rows[k].Line;
+            yield return new BatchClaim(new Claim(chosen, claimDate, lines, claimId), inputLines);
+            yield break;
         }
         var firstBad = rows[rejected.Keys.Min()].Line;
         for (var k = 0; k < rows.Count; k++)

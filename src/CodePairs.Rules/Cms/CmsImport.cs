@@ -68,7 +68,7 @@ public static class CmsImport
                 else if (kind.Kind != CmsFileKind.Unknown) entries.Add((kind, Path.GetFileName(file.Name), file.Open, null));
                 else ignored.Add(Path.GetFileName(file.Name));
             }
-            return Read(entries, manifest, ignored, progress);
+            return Read(entries, manifest, ignored, progress, limits);
         }
         finally
         {
@@ -77,7 +77,7 @@ public static class CmsImport
     }
 
     private static CmsImportResult Read(List<(CmsFileName Name, string Display, Func<Stream> Open, ZipArchive? Owner)> entries,
-        ReleaseManifest? manifest, List<string> ignored, IProgress<string>? progress)
+        ReleaseManifest? manifest, List<string> ignored, IProgress<string>? progress, ZipLimits limits)
     {
         if (entries.Count == 0) throw new CmsFileException("(input)", 0, "no CMS PTP, AOC or MUE file was given");
         var ptp = entries.Where(e => e.Name.Kind == CmsFileKind.Ptp).ToList();
@@ -110,12 +110,23 @@ public static class CmsImport
                 throw new CmsFileException(parts[0].Display, 0, $"the {group.Key.Name()} table is missing part(s) {string.Join(", ", missing.Select(m => $"f{m}"))}");
             var watch = Stopwatch.StartNew();
             var sink = builder.PtpTable(group.Key, id!);
-            foreach (var part in parts)
+            // Parts are separate files: read them in parallel into their own row sets, then append in part order.
+            var partRows = new ReleaseBuilder.PtpRows[parts.Count];
+            var failures = new Exception?[parts.Count];
+            Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
             {
-                using var s = part.Open();
-                var rows = PtpTextFile.Read(s, part.Display, sink);
-                progress?.Report($"{part.Display}: {rows:N0} rows");
-            }
+                try
+                {
+                    var rows = new ReleaseBuilder(id!, effective).PtpTable(group.Key, id!);
+                    using (var s = parts[k].Open()) PtpTextFile.Read(s, parts[k].Display, rows);
+                    partRows[k] = rows;
+                    progress?.Report($"{parts[k].Display}: {rows.Count:N0} rows");
+                }
+                catch (Exception e) { failures[k] = e; }
+            });
+            if (failures.FirstOrDefault(f => f is not null) is { } failure)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            foreach (var rows in partRows) sink.AppendFrom(rows);
             counts.Add(new CmsTableCount(group.Key.Name(), id!, sink.Count, parts.Count, watch.Elapsed));
         }
 
@@ -126,6 +137,14 @@ public static class CmsImport
             var watch = Stopwatch.StartNew();
             using var s = aoc[0].Open();
             using var memory = SafeZip.ToMemory(s);
+            // An .xlsx is itself a zip: hold its parts to the same caps before the Open XML SDK inflates them.
+            try
+            {
+                using var parts = new ZipArchive(memory, ZipArchiveMode.Read, leaveOpen: true);
+                SafeZip.Entries(parts, aoc[0].Display, limits);
+            }
+            catch (InvalidDataException e) { throw new CmsFileException(aoc[0].Display, 0, $"not a readable .xlsx workbook: {e.Message}"); }
+            memory.Position = 0;
             var rows = AddOnWorkbook.Read(memory, aoc[0].Display);
             builder.AddAddOns(aoc[0].Name.Version!, aoc[0].Name.EffectiveFrom!.Value, rows);
             counts.Add(new CmsTableCount(TableNames.AddOn, aoc[0].Name.Version!, rows.Count, 1, watch.Elapsed));

@@ -186,7 +186,7 @@ public sealed class ReleaseGenerator
     private void Ptp(PtpTable table, PtpSink sink)
     {
         var target = table == PtpTable.Hospital ? _o.HospitalPtpRows : _o.PractitionerPtpRows;
-        var random = new Random(HashCode.Combine(_o.Seed, 101 + (int)table) & int.MaxValue);
+        var random = new Random(SubSeed(101 + (int)table));
         var n = _ptpCodes.Length;
         // Skew: column-1 rank r gets about scale / (r + 1)^1.1 partners, capped, so a few codes have thousands.
         var rank = Enumerable.Range(0, n).OrderBy(_ => random.Next()).ToArray();
@@ -290,7 +290,7 @@ public sealed class ReleaseGenerator
     /// <summary>AOC rows: about 62% type 1, 8% type 2 (one CCCCC row), 30% type 3; some deleted codes, primaries and edits.</summary>
     public IEnumerable<AddOnRow> AddOns()
     {
-        var random = new Random(HashCode.Combine(_o.Seed, 202) & int.MaxValue);
+        var random = new Random(SubSeed(202));
         var codes = _ptpCodes;
         var used = new HashSet<int>();
         var rows = 0;
@@ -299,7 +299,8 @@ public sealed class ReleaseGenerator
             var addOn = codes[random.Next(codes.Length)];
             if (!used.Add(addOn.Packed)) continue;
             var u = random.NextDouble();
-            var type = u < 0.62 ? AddOnType.Type1 : u < 0.70 ? AddOnType.Type2 : AddOnType.Type3;
+            var type = used.Count <= 3 ? (AddOnType)used.Count // every release has all three types
+                : u < 0.62 ? AddOnType.Type1 : u < 0.70 ? AddOnType.Type2 : AddOnType.Type3;
             var effective = new DateOnly(2010 + random.Next(0, 15), 1, 1);
             DateOnly? aocDeletion = random.NextDouble() < 0.03 ? new DateOnly(effective.Year + 2, 12, 31) : null;
             DateOnly? editDeletion = random.NextDouble() < 0.05 ? new DateOnly(effective.Year + 1, 12, 31) : null;
@@ -330,22 +331,76 @@ public sealed class ReleaseGenerator
     /// confidential or no MUE). DME uses HCPCS Level II codes.</summary>
     public IEnumerable<MueRow> Mue(MueTable table)
     {
-        var random = new Random(HashCode.Combine(_o.Seed, 303 + (int)table) & int.MaxValue);
+        var random = new Random(SubSeed(303 + (int)table));
         var pool = table == MueTable.Dme
             ? [.. _universe.Where(c => c.Kind == CodeKind.HcpcsLevelII), .. _universe.Where(c => c.Kind != CodeKind.HcpcsLevelII)]
             : _universe;
         var count = table == MueTable.Dme ? _o.DmeMueRows : _o.MueRows;
-        var picked = pool.Take(table == MueTable.Dme ? count : pool.Length).OrderBy(_ => random.Next()).Take(count).ToArray();
+        HcpcsCode[] picked;
+        if (table == MueTable.Dme) picked = pool.Take(count).OrderBy(_ => random.Next()).Take(count).ToArray();
+        else
+        {
+            // As in real releases, nearly every code with PTP edits has a published MUE; the rest of the table (and the
+            // gaps: codes with no or a confidential MUE) come from the wider code list.
+            var withPtp = _ptpCodes.OrderBy(_ => random.Next()).Take(Math.Min(count, (int)(_ptpCodes.Length * 0.95))).ToArray();
+            var ptpSet = _ptpCodes.Select(c => c.Packed).ToHashSet();
+            var others = _universe.Where(c => !ptpSet.Contains(c.Packed)).OrderBy(_ => random.Next()).Take(count - withPtp.Length);
+            picked = [.. withPtp, .. others];
+        }
         Array.Sort(picked);
         foreach (var code in picked)
         {
             var u = random.NextDouble();
-            var value = u < 0.05 ? 0 : u < 0.55 ? 1 : u < 0.75 ? random.Next(2, 5) : u < 0.90 ? random.Next(5, 21) : u < 0.98 ? random.Next(21, 201) : random.Next(201, 10_000);
+            var value = u < 0.02 ? 0 : u < 0.55 ? 1 : u < 0.75 ? random.Next(2, 5) : u < 0.90 ? random.Next(5, 21) : u < 0.98 ? random.Next(21, 201) : random.Next(201, 10_000);
             var m = random.NextDouble();
             var mai = m < 0.35 ? MueAdjudication.Line : m < 0.80 ? MueAdjudication.DateOfServicePolicy : MueAdjudication.DateOfServiceClinical;
             yield return new MueRow(code, value, mai, MueRationales[random.Next(MueRationales.Length)]);
         }
     }
+
+    /// <summary>Writes a batch claims file (the CSV line format of NCCI.md) of about <paramref name="lines"/> data lines:
+    /// claims of 1-6 lines drawn from the PTP codes (so PTP, add-on and MUE findings occur), a few with modifiers or
+    /// several units, and about one line in a thousand malformed (bad code, bad date, bad units) to exercise rejection.</summary>
+    public void WriteClaims(Stream output, int lines, int seed = 1)
+    {
+        var random = new Random(SubSeed(seed * 31 + 404));
+        using var w = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        w.WriteLine("claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units");
+        var dos = _o.EffectiveFrom.AddDays(20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string[] modifiers = ["", "", "", "", "", "", "59", "XU", "LT", "RT", "25", "76"];
+        var written = 0;
+        var claim = 0;
+        while (written < lines)
+        {
+            claim++;
+            var n = Math.Min(lines - written, 1 + random.Next(6));
+            for (var i = 0; i < n; i++)
+            {
+                var code = _ptpCodes[random.Next(_ptpCodes.Length)].ToString();
+                var units = random.NextDouble() < 0.9 ? 1 : random.Next(2, 30);
+                var date = dos;
+                var bad = random.Next(3000);
+                if (bad == 0) code = code[..4];
+                else if (bad == 1) date = "2026-02-30";
+                else if (bad == 2) units = 0;
+                w.Write("C");
+                w.Write(claim);
+                w.Write(',');
+                w.Write(date);
+                w.Write(',');
+                w.Write(code);
+                w.Write(',');
+                w.Write(modifiers[random.Next(modifiers.Length)]);
+                w.Write(",,,,");
+                w.Write(units);
+                w.WriteLine();
+            }
+            written += n;
+        }
+    }
+
+    // HashCode.Combine is randomised per process; the generator must give the same rows for a seed in every run.
+    private int SubSeed(int stream) => (int)((uint)(_o.Seed * 1_000_003 + stream * 7_919) & int.MaxValue);
 
     private static HcpcsCode[] MakeCodes(Random random, int count)
     {

@@ -123,6 +123,21 @@ public sealed class ReleaseBuilder
             Meta.Add(meta);
         }
 
+        /// <summary>Appends every row of <paramref name="other"/> (a part read on its own), remapping its rationales.</summary>
+        internal void AppendFrom(PtpRows other)
+        {
+            var map = new byte[other.Rationales.Count];
+            foreach (var (text, index) in other.Rationales) map[index] = (byte)RationaleIndex(text);
+            Column1.AddRange(CollectionsMarshal.AsSpan(other.Column1));
+            Column2.AddRange(CollectionsMarshal.AsSpan(other.Column2));
+            Effective.AddRange(CollectionsMarshal.AsSpan(other.Effective));
+            Deletion.AddRange(CollectionsMarshal.AsSpan(other.Deletion));
+            var start = Meta.Count;
+            Meta.AddRange(CollectionsMarshal.AsSpan(other.Meta));
+            var meta = CollectionsMarshal.AsSpan(Meta)[start..];
+            for (var i = 0; i < meta.Length; i++) meta[i] = (byte)((meta[i] & 7) | (map[meta[i] >> 3] << 3));
+        }
+
         internal ReadOnlySpan<int> Column1Span => CollectionsMarshal.AsSpan(Column1);
         internal ReadOnlySpan<int> Column2Span => CollectionsMarshal.AsSpan(Column2);
     }

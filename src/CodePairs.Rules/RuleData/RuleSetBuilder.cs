@@ -75,10 +75,14 @@ internal static class RuleSetBuilder
         var c2 = rows.Column2Span;
         // Sort by (column 1 id, column 2 id, original row) so a pair's rows stay adjacent and in file order.
         var keys = new ulong[n];
+        int lastPacked = 0, lastId = 0; // CMS files come sorted by column 1: look each run's code up once
         for (var i = 0; i < n; i++)
-            keys[i] = ((ulong)(uint)codes.Find(HcpcsCode.FromPacked(c1[i])) << 48)
+        {
+            if (c1[i] != lastPacked) (lastPacked, lastId) = (c1[i], codes.Find(HcpcsCode.FromPacked(c1[i])));
+            keys[i] = ((ulong)(uint)lastId << 48)
                       | ((ulong)(uint)codes.Find(HcpcsCode.FromPacked(c2[i])) << 32)
                       | (uint)i;
+        }
         Array.Sort(keys);
 
         var offsets = new int[codes.Count + 1];

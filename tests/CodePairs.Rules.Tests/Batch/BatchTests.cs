@@ -55,10 +55,10 @@ public class BatchTests
         Assert.Equal("empty line", rejected[3]);
         Assert.Equal("code: '6232' is 4 characters; a CPT/HCPCS code has exactly 5", rejected[4]);
         Assert.Equal("not checked: line 4 of the same claim was rejected", rejected[5]);
-        Assert.Equal("dateOfService: '2026-13-03' is not a date in the form YYYY-MM-DD", rejected[6]);
+        Assert.Equal("date_of_service: '2026-13-03' is not a date in the form YYYY-MM-DD", rejected[6]);
         Assert.Equal("units: 'x' is not a whole number", rejected[7]);
         Assert.Equal("expected 8 comma-separated columns, found 7", rejected[8]);
-        Assert.Equal("modifiers: 'ZZZ' is not a modifier: expected 2 characters from 0-9 and A-Z", rejected[9]);
+        Assert.Equal("mod1: 'ZZZ' is not a modifier: expected 2 characters from 0-9 and A-Z", rejected[9]);
         Assert.Equal("units: must be a whole number from 1 to 99999; got 0", rejected[10]);
         Assert.Equal("a quoted field is not closed on this line", rejected[11]);
         var validated = items.OfType<BatchClaim>().Sum(c => c.Claim.Lines.Count);

@@ -136,6 +136,17 @@ public class CmsReaderTests
     }
 
     [Fact]
+    public void ReadsAnMueFileWhoseNoticeIsASingleCellAndWhoseRowsAreUnquoted()
+    {
+        var text = "\"CPT codes, descriptions and other data only are copyright 2025 American Medical Association.\nAll Rights Reserved.\"\r\n" +
+                   "\"HCPCS/\nCPT Code\",\"DME Supplier Services MUE Values\",\"MUE Adjudication Indicator\",\"MUE Rationale\"\r\n" +
+                   "E0100,1,1 Line Edit,Nature of Equipment\r\nK0001,0,\"2 Date of Service Edit: Policy\",\"CMS Policy\"\r\n";
+        var rows = MueCsvFile.Read(new MemoryStream(Encoding.Latin1.GetBytes(text)), "MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv", MueTable.Dme);
+        Assert.Equal([new MueRow(HcpcsCode.Parse("E0100"), 1, MueAdjudication.Line, "Nature of Equipment"),
+                      new MueRow(HcpcsCode.Parse("K0001"), 0, MueAdjudication.DateOfServicePolicy, "CMS Policy")], rows);
+    }
+
+    [Fact]
     public void RejectsAnMueFileWhoseHeaderNamesAnotherTable()
         => Assert.Equal("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv, line 4: the header names 'DME Supplier Services MUE Values', but the file name says the mue-practitioner table ('Practitioner Services MUE Values') (the file is rejected)",
             Error(() => MueCsvFile.Read(new MemoryStream(MueCsv("DME Supplier Services MUE Values", [])), "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", MueTable.Practitioner)));

@@ -68,3 +68,16 @@ public class ZipGuardTests
         return copy;
     }
 }
+
+public class WorkbookGuardTests
+{
+    [Fact]
+    public void AnAocWorkbookIsHeldToTheSameCapsAsTheZipItCameIn()
+    {
+        // An .xlsx is a zip too: 70 parts inside a workbook inside the CMS zip.
+        var bomb = CmsFixtures.Zip([.. Enumerable.Range(0, 70).Select(i => ($"xl/junk{i}.xml", new byte[] { 1 }))]);
+        var zip = CmsFixtures.Zip(("AOC_V2026Q3_01-MCR.xlsx", bomb));
+        Assert.Equal("AOC_V2026Q3_01-MCR.zip/AOC_V2026Q3_01-MCR.xlsx: the archive holds 70 entries; at most 64 are accepted (the file is rejected)",
+            CmsFixtures.Error(() => CmsImport.Import([CmsFixtures.Input("AOC_V2026Q3_01-MCR.zip", zip)])));
+    }
+}
