@@ -41,13 +41,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
     {
         return Guard(() =>
         {
-            var files = new List<string>();
-            foreach (var path in paths)
-            {
-                if (Directory.Exists(path)) files.AddRange(Directory.GetFiles(path).Order(StringComparer.Ordinal));
-                else if (File.Exists(path)) files.Add(path);
-                else throw new FileNotFoundException($"no such file or folder: {path}");
-            }
+            var files = CmsFiles(paths);
             var total = Stopwatch.StartNew();
             var result = CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), progress: Progress);
             var read = total.Elapsed;
@@ -205,6 +199,33 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
             return ExitCodes.Ok;
         });
     }
+
+    /// <summary>The files named, and the files directly inside the folders named, in name order.</summary>
+    internal static List<string> CmsFiles(IReadOnlyList<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path)) files.AddRange(Directory.GetFiles(path).Order(StringComparer.Ordinal));
+            else if (File.Exists(path)) files.Add(path);
+            else throw new FileNotFoundException($"no such file or folder: {path}");
+        }
+        return files;
+    }
+
+    /// <summary>A rule set from a snapshot file, or from CMS files and folders.</summary>
+    internal RuleSet LoadOrImport(IReadOnlyList<string> paths)
+    {
+        string[] cmsExtensions = [".zip", ".csv", ".txt", ".xlsx", ".json"];
+        if (paths.Count == 1 && File.Exists(paths[0]) && !cmsExtensions.Contains(Path.GetExtension(paths[0]).ToLowerInvariant()))
+            return Load(paths[0]);
+        var files = CmsFiles(paths);
+        return RuleSet.Build(CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), progress: Progress).Release);
+    }
+
+    internal int Guarded(Func<int> action) => Guard(action);
+
+    internal void Done() => ClearProgress();
 
     private static RuleSet Load(string path)
     {

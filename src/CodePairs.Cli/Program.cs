@@ -25,7 +25,13 @@ var codeJson = new Option<bool>("--json") { Description = "print the profile as 
 var code = new Command("code", "Profile a code: add-on status and primaries, PTP partners both ways, MUE") { codeSnapshot, codeArg, codeDate, codeSetting, codeHistory, codeJson };
 code.SetAction(p => commands.Code(p.GetValue(codeSnapshot)!, p.GetValue(codeArg)!, p.GetValue(codeDate), p.GetValue(codeSetting), p.GetValue(codeHistory), p.GetValue(codeJson)));
 
-var rules = new Command("rules", "Rule snapshots: import CMS files, inspect, profile a code") { import, inspect, code };
+var publishInputs = new Argument<string[]>("input") { Description = "a snapshot file, or CMS files/folders of one release", Arity = ArgumentArity.OneOrMore };
+var publishConnection = new Option<string>("--connection") { Description = "storage connection string (default: the CodePairsStorage setting, else UseDevelopmentStorage=true)" };
+var publishNoActivate = new Option<bool>("--no-activate") { Description = "write and verify the release but leave the active set as it is" };
+var publish = new Command("publish", "Write a release into the rule store (Table + Blob Storage) and activate it") { publishInputs, publishConnection, publishNoActivate };
+publish.SetAction(p => new PublishCommand(commands, Console.Out, Console.Error).Run(p.GetValue(publishInputs)!, p.GetValue(publishConnection), !p.GetValue(publishNoActivate)));
+
+var rules = new Command("rules", "Rule snapshots: import CMS files, inspect, profile a code, publish to storage") { import, inspect, code, publish };
 
 var checkSnapshot = new Argument<string>("snapshot") { Description = "a snapshot written by 'rules import'" };
 var checkClaims = new Argument<string>("claims") { Description = "claims.csv (claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]) or claims.jsonl" };

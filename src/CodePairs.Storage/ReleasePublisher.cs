@@ -26,7 +26,20 @@ public sealed class ReleasePublisher(IRuleCatalog catalog, IReleaseEditsStore ed
             ? rules.Releases.Count == 1 ? rules.Releases[0] : throw new ArgumentException("the rule set holds several releases: name one")
             : rules.Releases.FirstOrDefault(r => r.Id == releaseId) ?? throw new ArgumentException($"the rule set holds no release '{releaseId}'");
 
+        // The snapshot's hash identifies the content: the same release published again changes nothing, while a
+        // different release under an id already stored must not leave the old rows behind.
+        using var buffer = new MemoryStream();
+        RuleSnapshot.Write(buffer, rules, release);
+        var contentSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         var existing = await catalog.GetAsync(release.Id, cancellationToken);
+        if (existing?.SnapshotSha256 is { } storedSha && !string.Equals(storedSha, contentSha, StringComparison.OrdinalIgnoreCase))
+        {
+            if (existing.Status == ReleaseStatus.Active)
+                throw new InvalidOperationException($"release {release.Id} is active with different content: publish the new content under a new release id, or activate another release first");
+            progress?.Report($"{release.Id} is stored with different content: deleting its rows first");
+            await edits.DeleteReleaseAsync(release.Id, cancellationToken);
+            existing = null;
+        }
         var created = existing?.CreatedAt ?? _clock.GetUtcNow();
         await catalog.UpsertAsync(Entry(release, existing?.Status == ReleaseStatus.Active ? ReleaseStatus.Active : ReleaseStatus.Loading,
             existing?.SnapshotSha256, created, existing?.ActivatedAt, null), cancellationToken);
@@ -47,8 +60,6 @@ public sealed class ReleasePublisher(IRuleCatalog catalog, IReleaseEditsStore ed
         }
 
         progress?.Report("writing the snapshot");
-        using var buffer = new MemoryStream();
-        RuleSnapshot.Write(buffer, rules, release);
         buffer.Position = 0;
         var sha = await snapshots.UploadAsync(release.Id, buffer, cancellationToken);
         await catalog.UpsertAsync(Entry(release, existing?.Status == ReleaseStatus.Active ? ReleaseStatus.Active : ReleaseStatus.Verified,

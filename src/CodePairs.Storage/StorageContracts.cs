@@ -72,6 +72,9 @@ public interface IReleaseEditsStore
 
     /// <summary>The sum of the rows held for a table of a release, for verification against <see cref="ReleaseComponent.Rows"/>.</summary>
     Task<long> CountRowsAsync(string releaseId, string table, CancellationToken ct);
+
+    /// <summary>Deletes every stored entity of a release (retention, or before rewriting a release whose content changed); returns how many.</summary>
+    Task<int> DeleteReleaseAsync(string releaseId, CancellationToken ct);
 }
 
 public sealed record ReleaseWriteResult(int Entities, int Transactions, long Rows);
