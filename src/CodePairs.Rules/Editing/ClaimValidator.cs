@@ -156,6 +156,7 @@ public sealed class ClaimValidator
                 total += claim.Lines[j].Units;
             }
             var mue = releases[i].Mue(table);
+            if (mue is not null && WithinLimit(mue, ids[i], claim, group[..count], total)) continue; // the common case: no finding, no allocation
             var limit = mue?.Find(ids[i], report.Codes);
             var source = Source(releases[i], table.Name());
             var lineNumbers = group[..count].ToArray();
@@ -177,6 +178,16 @@ public sealed class ClaimValidator
                 report.Add(Explain.MueDateOfService(claim, lineNumbers, total, limit, source));
             }
         }
+    }
+
+    private static bool WithinLimit(MueIndex mue, int id, Claim claim, ReadOnlySpan<int> group, int total)
+    {
+        var value = mue.Value[id];
+        if (value <= 0) return false; // no published MUE (-1) or not payable (0): both are findings
+        if ((MueAdjudication)mue.Adjudication[id] != MueAdjudication.Line) return total <= value;
+        foreach (var j in group)
+            if (claim.Lines[j].Units > value) return false;
+        return true;
     }
 
     private void CheckPacks(Claim claim, ReadOnlySpan<ushort> days, FindingList report)
@@ -210,7 +221,7 @@ public sealed class ClaimValidator
         }
     }
 
-    private static RuleSource Source(Release release, string table) => new(table, release.Id, release.VersionOf(table));
+    private static RuleSource Source(Release release, string table) => release.SourceFor(table);
 
     private static RuleSource[] SourcesOf(Release release, Setting setting)
     {

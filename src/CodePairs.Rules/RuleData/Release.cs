@@ -18,7 +18,16 @@ public sealed class Release
         PtpTables = ptp;
         AddOns = addOns;
         MueTables = mue;
+        // Findings cite a source per table; build each once (the validator asks for them on every claim).
+        foreach (var name in (string[])["ptp-practitioner", "ptp-hospital", TableNames.AddOn, "mue-practitioner", "mue-hospital", "mue-dme"])
+            _sources[name] = new RuleSource(name, id, VersionOf(name));
     }
+
+    private readonly Dictionary<string, RuleSource> _sources = new(StringComparer.Ordinal);
+
+    /// <summary>The source a finding cites for a table of this release.</summary>
+    internal RuleSource SourceFor(string table)
+        => _sources.TryGetValue(table, out var source) ? source : new RuleSource(table, Id, VersionOf(table));
 
     /// <summary>The release id, e.g. <c>v322r0</c>.</summary>
     public string Id { get; }
