@@ -63,7 +63,7 @@ public static class BatchCheck
                         break;
                     case BatchClaim c:
                         claims++;
-                        validated += c.Claim.Lines.Count;
+                        validated += InputLineCount(c); // input lines, not claim lines: a JSON line holds a whole claim
                         var result = chunk.Results[k]!;
                         foreach (var f in result.Findings)
                         {
@@ -164,6 +164,15 @@ public static class BatchCheck
         // Surface the reader's own exception (e.g. a wrong header) rather than an AggregateException.
         read.GetAwaiter().GetResult();
         validate.GetAwaiter().GetResult();
+    }
+
+    private static int InputLineCount(BatchClaim c)
+    {
+        var count = 0;
+        var last = -1;
+        foreach (var line in c.InputLines)
+            if (line != last) { count++; last = line; }
+        return count;
     }
 
     private static string KindName(FindingKind kind) => kind switch

@@ -122,14 +122,15 @@ public static class PtpTextFile
                 return;
             }
             var before = _problems.Count;
-            var c1 = Code(number, 1, "column 1", line[cols[0]]);
-            var c2 = Code(number, 2, "column 2", line[cols[1]]);
-            var prior = line[cols[2]];
+            // Fields are trimmed of spaces (harmless padding); everything else about them is checked.
+            var c1 = Code(number, 1, "column 1", line[cols[0]].Trim((byte)' '));
+            var c2 = Code(number, 2, "column 2", line[cols[1]].Trim((byte)' '));
+            var prior = line[cols[2]].Trim((byte)' ');
             if (!(prior.IsEmpty || (prior.Length == 1 && prior[0] == (byte)'*')))
                 _problems.Add(number, $"column 3 (in existence prior to 1996): expected '*' or blank, found '{Text(prior, 20)}'");
-            var effective = Date(number, "column 4 (effective date)", line[cols[3]], allowStar: false);
-            var deletion = Date(number, "column 5 (deletion date)", line[cols[4]], allowStar: true);
-            var ind = line[cols[5]];
+            var effective = Date(number, "column 4 (effective date)", line[cols[3]].Trim((byte)' '), allowStar: false);
+            var deletion = Date(number, "column 5 (deletion date)", line[cols[4]].Trim((byte)' '), allowStar: true);
+            var ind = line[cols[5]].Trim((byte)' ');
             var indicator = ind.Length == 1 ? ind[0] switch
             {
                 (byte)'0' => ModifierIndicator.NotAllowed,
@@ -139,10 +140,9 @@ public static class PtpTextFile
             } : (ModifierIndicator)255;
             if ((byte)indicator == 255)
                 _problems.Add(number, $"column 6 (modifier indicator): expected 0, 1 or 9, found '{Text(ind, 20)}'");
-            var rationale = line[cols[6]];
+            var rationale = line[cols[6]].Trim((byte)' ');
             if (rationale.Trim((byte)' ').IsEmpty) _problems.Add(number, "column 7 (PTP edit rationale) is empty");
             if (_problems.Count != before) return;
-            if (c1 == c2) { _problems.Add(number, $"column 1 and column 2 are the same code {HcpcsCode.FromPacked(c1)}"); return; }
             if (deletion != NcciDate.Open && deletion < effective)
             {
                 _problems.Add(number, $"deletion date {Text(line[cols[4]], 8)} is before effective date {Text(line[cols[3]], 8)}");

@@ -45,7 +45,7 @@ public sealed record GeneratorOptions
 /// (<see cref="Build"/>) or writes the files CMS ships, zipped and named as CMS names them (<see cref="WriteFiles"/>).
 /// Both outputs carry exactly the same rows.
 /// </summary>
-public sealed class ReleaseGenerator
+public sealed partial class ReleaseGenerator
 {
     private static readonly string[] PtpRationales =
     [
@@ -358,47 +358,6 @@ public sealed class ReleaseGenerator
         }
     }
 
-    /// <summary>Writes a batch claims file (the CSV line format of NCCI.md) of about <paramref name="lines"/> data lines:
-    /// claims of 1-6 lines drawn from the PTP codes (so PTP, add-on and MUE findings occur), a few with modifiers or
-    /// several units, and about one line in a thousand malformed (bad code, bad date, bad units) to exercise rejection.</summary>
-    public void WriteClaims(Stream output, int lines, int seed = 1)
-    {
-        var random = new Random(SubSeed(seed * 31 + 404));
-        using var w = new StreamWriter(output, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        w.WriteLine("claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units");
-        var dos = _o.EffectiveFrom.AddDays(20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        string[] modifiers = ["", "", "", "", "", "", "59", "XU", "LT", "RT", "25", "76"];
-        var written = 0;
-        var claim = 0;
-        while (written < lines)
-        {
-            claim++;
-            var n = Math.Min(lines - written, 1 + random.Next(6));
-            for (var i = 0; i < n; i++)
-            {
-                var code = _ptpCodes[random.Next(_ptpCodes.Length)].ToString();
-                var units = random.NextDouble() < 0.9 ? 1 : random.Next(2, 30);
-                var date = dos;
-                var bad = random.Next(3000);
-                if (bad == 0) code = code[..4];
-                else if (bad == 1) date = "2026-02-30";
-                else if (bad == 2) units = 0;
-                w.Write("C");
-                w.Write(claim);
-                w.Write(',');
-                w.Write(date);
-                w.Write(',');
-                w.Write(code);
-                w.Write(',');
-                w.Write(modifiers[random.Next(modifiers.Length)]);
-                w.Write(",,,,");
-                w.Write(units);
-                w.WriteLine();
-            }
-            written += n;
-        }
-    }
-
     // HashCode.Combine is randomised per process; the generator must give the same rows for a seed in every run.
     private int SubSeed(int stream) => (int)((uint)(_o.Seed * 1_000_003 + stream * 7_919) & int.MaxValue);
 
@@ -421,41 +380,5 @@ public sealed class ReleaseGenerator
         var codes = set.ToArray();
         Array.Sort(codes);
         return codes.Select(HcpcsCode.FromPacked).ToArray();
-    }
-
-    /// <summary>Counts and hashes what passes through, so the manifest can name each file's size and SHA-256.</summary>
-    private sealed class HashingStream(Stream inner, string name) : Stream
-    {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private long _length;
-        public string Name { get; } = name;
-
-        public ReleaseManifest.File Finish()
-        {
-            inner.Flush();
-            return new ReleaseManifest.File(Name, _length, Convert.ToHexStringLower(_hash.GetHashAndReset()));
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _hash.AppendData(buffer);
-            _length += buffer.Length;
-            inner.Write(buffer);
-        }
-        public override void Flush() => inner.Flush();
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) { inner.Dispose(); _hash.Dispose(); }
-            base.Dispose(disposing);
-        }
     }
 }

@@ -84,6 +84,14 @@ public class BatchTests
     }
 
     [Fact]
+    public void JsonLinesAccountingCountsInputLinesNotServiceLines()
+    {
+        var text = "{\"claimId\":\"J1\",\"dateOfService\":\"2026-08-03\",\"lines\":[{\"code\":\"62323\"},{\"code\":\"77003\"}]}\n{oops}\n";
+        var summary = BatchCheck.Run(new MemoryStream(Encoding.UTF8.GetBytes(text)), BatchFormat.JsonLines, TestRules.Validator(), new StringWriter());
+        Assert.Equal((2, 1, 1), (summary.LinesIn, summary.LinesValidated, summary.LinesRejected));
+    }
+
+    [Fact]
     public void CheckWritesOneRowPerFindingACleanRowPerCleanClaimAndASummary()
     {
         var text = Header + "\n" +
