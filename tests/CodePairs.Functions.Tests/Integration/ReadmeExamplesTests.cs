@@ -1,0 +1,51 @@
+using CodePairs.Functions.Http;
+using CodePairs.Functions.Rules;
+using CodePairs.Functions.Tests.Storage;
+using CodePairs.Rules;
+using CodePairs.Rules.Generation;
+using CodePairs.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static CodePairs.Functions.Tests.Http.HttpTestKit;
+
+namespace CodePairs.Functions.Tests.Integration;
+
+/// <summary>The README's curl examples, against the release scripts/run.sh publishes (generated small, seed 1),
+/// through the same publisher, source, cache and functions (the host itself cannot run here).</summary>
+public sealed class ReadmeExamplesTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task TheReadmeRequestsAnswerAsTheReadmeSays()
+    {
+        AzuriteFixture.RequireAzurite();
+        var catalog = new TableRuleCatalog(azurite.Tables, azurite.NewTableName("catalog"));
+        var snapshots = new BlobSnapshotStore(azurite.Blobs, azurite.NewContainerName("snapshots"));
+        var publisher = new ReleasePublisher(catalog, new TableReleaseEditsStore(azurite.Tables, azurite.NewTableName("edits")), snapshots);
+        await publisher.PublishAsync(RuleSet.Build(ReleaseGenerator.Build(GeneratorOptions.Small(seed: 1))));
+        var cache = new RuleSetCache(new StorageRuleSetSource(catalog, snapshots), Options.Create(new RulesOptions()), TimeProvider.System,
+            NullLogger<RuleSetCache>.Instance);
+
+        var claims = new ClaimFunctions(cache, Api(), NullLogger<ClaimFunctions>.Instance);
+        var request = Request("POST", """
+            {"claimId":"A-1","setting":"practitioner","dateOfService":"2026-08-03",
+             "lines":[{"code":"61006","units":1},{"code":"68895","modifiers":["26"],"units":1},{"code":"77003"}]}
+            """);
+        var (status, body, _) = await Execute(await claims.Validate(request, default), request);
+        Assert.Equal(200, status);
+        var rules = body.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()).ToArray();
+        Assert.Contains("ptp.indicator-1", rules);
+        Assert.Contains("pack.add-on-no-primary", rules);
+
+        var pairs = new PairFunctions(cache, Api(), TimeProvider.System, NullLogger<PairFunctions>.Instance);
+        var pairRequest = Request("GET", query: "?date=2026-08-03&setting=practitioner&modifiers2=XU");
+        var (_, pair, _) = await Execute(await pairs.Check(pairRequest, "61006", "68895", default), pairRequest);
+        Assert.Contains(pair.GetProperty("findings").EnumerateArray(), f => f.GetProperty("rule").GetString() == "ptp.bypassed");
+
+        var codes = new CodeFunctions(cache, Api(), TimeProvider.System, NullLogger<CodeFunctions>.Instance);
+        var codeRequest = Request("GET", query: "?date=2026-08-03");
+        var (codeStatus, profile, _) = await Execute(await codes.Profile(codeRequest, "G7128", default), codeRequest);
+        Assert.Equal(200, codeStatus);
+        Assert.Equal(1, profile.GetProperty("addOn").GetProperty("type").GetInt32());
+        Assert.Contains(profile.GetProperty("addOn").GetProperty("eligiblePrimaries").EnumerateArray(), p => p.GetString()!.StartsWith("0106T"));
+    }
+}
