@@ -197,8 +197,16 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
             _ = run.Lease.ReportAsync(s => s with { EntitiesWritten = skipped + n }, force: false, CancellationToken.None)
                 .ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // progress is best effort
         });
-        var (written, _) = await stores.Edits.WriteAsync(batches, progress, committed, recorder.CommittedAsync, ct);
-        await recorder.FlushAsync(ct);
+        int written;
+        try
+        {
+            (written, _) = await stores.Edits.WriteAsync(batches, progress, committed, recorder.CommittedAsync, ct);
+        }
+        finally
+        {
+            // Keep what did commit, even when stopping; a hard crash loses these and the rerun only rewrites them.
+            try { await recorder.FlushAsync(CancellationToken.None); } catch (Azure.RequestFailedException) { }
+        }
         run.EntityWrites += written;
         await run.Lease.ReportAsync(s => s with { EntitiesWritten = skipped + written }, force: true, ct);
         run.Time("write");
