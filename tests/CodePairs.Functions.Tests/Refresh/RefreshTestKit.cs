@@ -17,7 +17,7 @@ namespace CodePairs.Functions.Tests.Refresh;
 /// a job, an in-memory rule set fed from its storage, and the functions.</summary>
 internal sealed class RefreshWorld
 {
-    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null)
+    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, UrlSource? urls = null, RefreshOptions? options = null)
     {
         AzuriteFixture.RequireAzurite();
         Tables = azurite.Tables;
@@ -31,10 +31,10 @@ internal sealed class RefreshWorld
         Edits = new TableReleaseEditsStore(Tables, EditsTable);
         Snapshots = new BlobSnapshotStore(Blobs, snapshotsContainer);
         Stores = new RefreshStores(Catalog, Edits, Snapshots, new RefreshJobRow(Tables, CatalogTable, clock), new RefreshCheckpoints(Tables, CatalogTable),
-            new DropContainerSource(Blobs, DropContainer), null);
+            new DropContainerSource(Blobs, DropContainer), urls);
         Cache = new RuleSetCache(new StorageRuleSetSource(Catalog, Snapshots), Options.Create(new RulesOptions { Packs = [] }), clock,
             NullLogger<RuleSetCache>.Instance);
-        Job = new RefreshJob(Stores, Options.Create(new RefreshOptions { RetainReleases = 1 }), clock, NullLogger<RefreshJob>.Instance, Cache);
+        Job = new RefreshJob(Stores, Options.Create(options ?? new RefreshOptions { RetainReleases = 1 }), clock, NullLogger<RefreshJob>.Instance, Cache);
         Publisher = Stores.Publisher(clock);
         Functions = new RefreshFunctions(Job, Publisher, Cache, NullLogger<RefreshFunctions>.Instance);
     }
