@@ -44,10 +44,12 @@ public sealed class TableReleaseEditsStore : IReleaseEditsStore
     /// <summary>Writes planned batches resumably: partitions in <paramref name="skipPartitions"/> are skipped, and
     /// <paramref name="partitionCommitted"/> is told of every partition whose batches all committed (a checkpoint).</summary>
     public async Task<(int Entities, int Transactions)> WriteAsync(IReadOnlyList<TableBatch> batches, IProgress<int>? progress,
-        IReadOnlySet<string>? skipPartitions, Func<string, int, CancellationToken, Task>? partitionCommitted, CancellationToken ct)
+        IReadOnlySet<string>? skipPartitions, Func<string, int, CancellationToken, Task>? partitionCommitted, CancellationToken ct,
+        int maxEntitiesPerSecond = 0)
     {
         await EnsureTableAsync(ct).ConfigureAwait(false);
-        return await TableBatchWriter.WriteAsync(_table, batches, progress, skipPartitions, partitionCommitted, ct, _parallelPartitions).ConfigureAwait(false);
+        return await TableBatchWriter.WriteAsync(_table, batches, progress, skipPartitions, partitionCommitted, ct, _parallelPartitions,
+            maxEntitiesPerSecond).ConfigureAwait(false);
     }
 
     /// <summary>The entities of one table of a release: one per code, then the table's vocabulary entity.</summary>

@@ -200,7 +200,8 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         int written;
         try
         {
-            (written, _) = await stores.Edits.WriteAsync(batches, progress, committed, recorder.CommittedAsync, ct);
+            (written, _) = await stores.Edits.WriteAsync(batches, progress, committed, recorder.CommittedAsync, ct,
+                options.Value.MaxEntityWritesPerSecond);
         }
         finally
         {
