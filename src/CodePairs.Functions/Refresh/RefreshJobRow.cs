@@ -54,16 +54,32 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            // Someone else started in between (or our own first attempt won before an SDK retry: then the owner is ours,
-            // but we cannot know the ETag; treat it as theirs, the lease expires if nobody runs it).
-            return (null, await GetAsync(ct).ConfigureAwait(false));
+            // Someone else started in between, or our own first attempt succeeded and an SDK retry of it was refused:
+            // the row says whose lease it is.
+            var owner = entity.GetString("Owner")!;
+            var now2 = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+            if (now2.HasValue && now2.Value is { } row && row.GetString("Owner") == owner)
+                return (new Lease(this, owner, row.ETag, status), status);
+            return (null, now2.HasValue && now2.Value is { } other ? ToStatus(other) : RefreshStatus.Never);
         }
     }
 
     private async Task<ETag> WriteAsync(RefreshStatus status, string owner, ETag etag, CancellationToken ct)
     {
-        var response = await _table.UpdateEntityAsync(ToEntity(status, owner), etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-        return response.Headers.ETag!.Value;
+        try
+        {
+            var response = await _table.UpdateEntityAsync(ToEntity(status, owner), etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return response.Headers.ETag!.Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // A 412 after an SDK retry may be our own earlier write: if the row is still ours, write again on its ETag;
+            // if someone took the lease over, the 412 stands and this run stops.
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+            if (!current.HasValue || current.Value is not { } row || row.GetString("Owner") != owner) throw;
+            var response = await _table.UpdateEntityAsync(ToEntity(status, owner), row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return response.Headers.ETag!.Value;
+        }
     }
 
     private static TableEntity ToEntity(RefreshStatus s, string owner) => new(Partition, Row)

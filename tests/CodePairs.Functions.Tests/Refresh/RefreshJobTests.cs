@@ -217,4 +217,26 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal("admin", status.Trigger);
         Assert.Contains("took over from a running job", status.Outcome);
     }
+
+    [Fact]
+    public async Task A412OnTheJobRowIsCheckedAgainstTheOwnerBeforeTheRunStops()
+    {
+        var world = new RefreshWorld(azurite);
+        var (lease, _) = await world.Stores.JobRow.TryAcquireAsync("timer", default);
+        var table = world.Tables.GetTableClient(world.CatalogTable);
+
+        // Our own write landed but its response was lost (the ETag moved, the owner is still us): the step is written.
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("job", "refresh")).Value;
+        row["Step"] = "written by our lost attempt";
+        await table.UpdateEntityAsync(row, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Replace);
+        await lease!.StepAsync("verify", default);
+        Assert.Equal("verify", (await world.Job.StatusAsync(default)).Step);
+
+        // Someone else owns the row now: the 412 stands.
+        row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("job", "refresh")).Value;
+        row["Owner"] = "someone-else";
+        await table.UpdateEntityAsync(row, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Replace);
+        var e = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => lease.StepAsync("snapshot", default));
+        Assert.Equal(412, e.Status);
+    }
 }
