@@ -130,6 +130,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
             {
                 // No recorded hash (a fresh upload): download once, hash, and record it on the blob for the next run.
                 (local[file.Name], sha) = await DownloadAsync(file, work, ct);
+                await ArchiveAsync(file, sha, ct);
                 await Blob(file).SetMetadataAsync(new Dictionary<string, string> { ["sha256"] = sha }, cancellationToken: ct);
             }
             hashes.Add((file.Name, sha));
@@ -317,6 +318,22 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
 
     private static string? ReleaseIdFromNames(IncomingRelease candidate)
         => candidate.Files.Select(f => CmsNames.Classify(f.Name)).FirstOrDefault(n => n.Kind == CmsFileKind.Ptp)?.ReleaseId;
+
+    /// <summary>Keeps a dropped file in the raw archive under its hash (<c>rules-archive/&lt;sha256&gt;/&lt;file&gt;</c>, as
+    /// the URL source does), so a release can be rebuilt and audited after operators clear the drop folder.</summary>
+    private async Task ArchiveAsync(IncomingFile file, string sha, CancellationToken ct)
+    {
+        if (file.Container == StorageNames.ArchiveContainer) return;
+        var archive = stores.Drop.Blobs.GetBlobContainerClient(StorageNames.ArchiveContainer);
+        await archive.CreateIfNotExistsAsync(cancellationToken: ct);
+        var target = archive.GetBlobClient($"{sha}/{Path.GetFileName(file.Name)}");
+        if (await target.ExistsAsync(ct)) return;
+        var copy = await target.StartCopyFromUriAsync(Blob(file).Uri, new Azure.Storage.Blobs.Models.BlobCopyFromUriOptions
+        {
+            Metadata = new Dictionary<string, string> { ["sha256"] = sha, ["source"] = $"{file.Container}/{file.BlobName}" },
+        }, ct);
+        await copy.WaitForCompletionAsync(ct);
+    }
 
     private BlobClient Blob(IncomingFile file)
         => stores.Drop.Blobs.GetBlobContainerClient(file.Container).GetBlobClient(file.BlobName);

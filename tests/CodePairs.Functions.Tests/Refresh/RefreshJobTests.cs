@@ -43,6 +43,16 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(["v321r0"], active.Value!.ServedByThisWorker);
         var statusResult = Assert.IsType<Ok<RefreshStatus>>(await world.Functions.Status(new DefaultHttpContext().Request, default));
         Assert.Equal("succeeded", statusResult.Value!.State);
+
+        // Every dropped file is in the raw archive under its SHA-256, and the hash is on the dropped blob.
+        foreach (var (name, bytes) in RefreshFiles.Small("v321r0"))
+        {
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            var archived = world.Blobs.GetBlobContainerClient(StorageNames.ArchiveContainer).GetBlobClient($"{sha}/{name}");
+            Assert.Equal(bytes.Length, (await archived.GetPropertiesAsync()).Value.ContentLength);
+            var dropped = await world.Blobs.GetBlobContainerClient(world.DropContainer).GetBlobClient($"v321r0/{name}").GetPropertiesAsync();
+            Assert.Equal(sha, dropped.Value.Metadata["sha256"]);
+        }
     }
 
     [Fact]
