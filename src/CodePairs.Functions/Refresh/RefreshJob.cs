@@ -83,7 +83,10 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
             if (stores.Urls is not null && options.Value.Urls().Count > 0)
             {
                 try { if (await stores.Urls.DiscoverAsync(ct) is { } fromUrls) candidates.Add(fromUrls); }
-                catch (ReleaseSourceException e) { sourceError = "URL source: " + e.Message; }
+                catch (Exception e) when (e is ReleaseSourceException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+                {
+                    sourceError = "URL source: " + e.Message; // the drop container's candidates still run
+                }
             }
             if (request.Release is { } only)
                 candidates = candidates.Where(c => c.Name.Equals(only, StringComparison.OrdinalIgnoreCase)).ToList();
