@@ -27,6 +27,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Checking the active rule-set pointer failed")]
     public static partial void PointerCheckFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Rule refresh not started: a run ({Trigger}, step {Step}) holds the lease")]
+    public static partial void RefreshAlreadyRunning(ILogger logger, string trigger, string step);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Rule refresh finished: {Summary} ({Failed} failed)")]
+    public static partial void RefreshFinished(ILogger logger, string summary, int failed);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Error, Message = "Rule refresh stopped during {Step}; the next run resumes")]
+    public static partial void RefreshFailed(ILogger logger, Exception exception, string step);
+
+    [LoggerMessage(EventId = 123, Level = LogLevel.Information, Message = "Release {Release} is now active")]
+    public static partial void ReleaseActivated(ILogger logger, string release);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Information, Message = "Retention deleted release {Release} ({Entities} entities)")]
+    public static partial void ReleaseDeleted(ILogger logger, string release, int entities);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "Rule refresh rejected candidate {Candidate}: {Reason}")]
+    public static partial void CandidateRejected(ILogger logger, string candidate, string reason);
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception in function {Function}; answered 500 (trace {TraceId})")]
     public static partial void Unhandled(ILogger logger, Exception exception, string function, string? traceId);
 }

@@ -3,8 +3,9 @@ using CodePairs.Rules;
 
 namespace CodePairs.Storage;
 
-/// <summary>Where a release is in the refresh protocol: written, checked, serving, or kept for rollback only.</summary>
-public enum ReleaseStatus { Loading, Verified, Active, Retired }
+/// <summary>Where a release is in the refresh protocol: written, checked, serving, kept for rollback only, or past
+/// the retention count (its rows deleted; it can no longer be activated).</summary>
+public enum ReleaseStatus { Loading, Verified, Active, Retired, Deleted }
 
 /// <summary>One release in the catalogue: its tables (with CMS versions and row counts), its snapshot and its state.</summary>
 public sealed record ReleaseEntry(string Id, DateOnly EffectiveFrom, ReleaseStatus Status,

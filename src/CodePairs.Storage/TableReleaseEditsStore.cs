@@ -34,6 +34,24 @@ public sealed class TableReleaseEditsStore : IReleaseEditsStore
         return new ReleaseWriteResult(written, transactions, rows);
     }
 
+    /// <summary>Plans the release's entities once (partition-sized transactions): what <see cref="WriteAsync(IReadOnlyList{TableBatch}, IProgress{int}?, IReadOnlySet{string}?, Func{string, int, CancellationToken, Task}?, CancellationToken)"/> writes.</summary>
+    public static IReadOnlyList<TableBatch> Plan(Release release, CodeIndex codes)
+    {
+        RuleEditsLayout.ValidateReleaseId(release.Id);
+        return TableBatchPlanner.Plan(release.Components.SelectMany(c => Entities(release, codes, c.Table)).ToList());
+    }
+
+    /// <summary>Writes planned batches resumably: partitions in <paramref name="skipPartitions"/> are skipped, and
+    /// <paramref name="partitionCommitted"/> is told of every partition whose batches all committed (a checkpoint).</summary>
+    public async Task<(int Entities, int Transactions)> WriteAsync(IReadOnlyList<TableBatch> batches, IProgress<int>? progress,
+        IReadOnlySet<string>? skipPartitions, Func<string, int, CancellationToken, Task>? partitionCommitted, CancellationToken ct,
+        int maxEntitiesPerSecond = 0)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        return await TableBatchWriter.WriteAsync(_table, batches, progress, skipPartitions, partitionCommitted, ct, _parallelPartitions,
+            maxEntitiesPerSecond).ConfigureAwait(false);
+    }
+
     /// <summary>The entities of one table of a release: one per code, then the table's vocabulary entity.</summary>
     public static IEnumerable<TableEntity> Entities(Release release, CodeIndex codes, string table)
     {

@@ -26,6 +26,9 @@ public static class Problems
     public static IResult NotFound(string title, string detail)
         => Problem(StatusCodes.Status404NotFound, "not-found", title, detail);
 
+    public static IResult Conflict(string title, string detail)
+        => Problem(StatusCodes.Status409Conflict, "conflict", title, detail);
+
     /// <summary>No rule set is loaded yet: 503 with Retry-After so partners back off and retry.</summary>
     public static IResult NoRuleSet(int retryAfterSeconds = 30)
         => new WithHeader(Problem(StatusCodes.Status503ServiceUnavailable, "no-rule-set", "No rule set loaded",

@@ -17,6 +17,10 @@ public sealed class RefreshOptions
     /// <summary>How many retired releases to keep besides the active set before deleting the oldest.</summary>
     public int RetainReleases { get; set; } = 2;
 
+    /// <summary>Client-side throttle of the release write (entities per second, 0 = none). Azure's targets are 20,000
+    /// entities/s per account and 2,000 per partition; the default leaves half the account for everything else.</summary>
+    public int MaxEntityWritesPerSecond { get; set; } = 10_000;
+
     public IReadOnlyList<Uri> Urls() => (UrlSources ?? "")
         .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)

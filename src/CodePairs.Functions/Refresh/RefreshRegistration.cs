@@ -1,6 +1,10 @@
+using Azure.Data.Tables;
+using CodePairs.Functions.Rules;
+using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -13,6 +17,16 @@ public static class RefreshRegistration
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
         services.AddSingleton<DropContainerSource>();
         services.AddSingleton<UrlSource>();
+        services.AddSingleton(sp => new RefreshStores(
+            sp.GetRequiredService<IRuleCatalog>(),
+            (TableReleaseEditsStore)sp.GetRequiredService<IReleaseEditsStore>(),
+            sp.GetRequiredService<ISnapshotStore>(),
+            new RefreshJobRow(sp.GetRequiredService<TableServiceClient>(), StorageNames.CatalogTable, sp.GetService<TimeProvider>()),
+            new RefreshCheckpoints(sp.GetRequiredService<TableServiceClient>()),
+            sp.GetRequiredService<DropContainerSource>(),
+            sp.GetRequiredService<UrlSource>()));
+        services.AddSingleton(sp => new RefreshJob(sp.GetRequiredService<RefreshStores>(), sp.GetRequiredService<IOptions<RefreshOptions>>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<RefreshJob>>(), sp.GetService<RuleSetCache>()));
         services.AddHttpClient(UrlSource.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("cms-downloads", (pipeline, context) =>
             {

@@ -19,13 +19,18 @@ public sealed record IncomingRelease(string Name, string Source, IReadOnlyList<I
 /// half-uploaded release is never read. (The marker is explicit; the manifest check after parsing still rejects a
 /// folder that lacks a table.)
 /// </summary>
-public sealed class DropContainerSource(BlobServiceClient blobs)
+public sealed class DropContainerSource(BlobServiceClient blobs, string containerName = StorageNames.IncomingContainer)
 {
     public const string ReadyMarker = "ready";
 
+    public string ContainerName => containerName;
+
+    /// <summary>The account the drop container (and the raw archive) live in.</summary>
+    public BlobServiceClient Blobs => blobs;
+
     public async Task<IReadOnlyList<IncomingRelease>> DiscoverAsync(CancellationToken cancellationToken)
     {
-        var container = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
+        var container = blobs.GetBlobContainerClient(containerName);
         if (!await container.ExistsAsync(cancellationToken)) return [];
         var releases = new List<IncomingRelease>();
         await foreach (var folder in container.GetBlobsByHierarchyAsync(BlobTraits.Metadata, BlobStates.None, "/", prefix: null, cancellationToken))
@@ -38,7 +43,7 @@ public sealed class DropContainerSource(BlobServiceClient blobs)
                 var name = item.Name[folder.Prefix.Length..];
                 if (name == ReadyMarker) { ready = true; continue; }
                 if (name.Contains('/')) continue; // one level: the files of the release
-                files.Add(new IncomingFile(name, StorageNames.IncomingContainer, item.Name, item.Properties.ContentLength ?? 0,
+                files.Add(new IncomingFile(name, containerName, item.Name, item.Properties.ContentLength ?? 0,
                     item.Metadata.TryGetValue("sha256", out var sha) ? sha : null));
             }
             if (ready && files.Count > 0) releases.Add(new IncomingRelease(folder.Prefix.TrimEnd('/'), "drop", files));

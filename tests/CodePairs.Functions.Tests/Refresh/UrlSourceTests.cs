@@ -40,6 +40,9 @@ public sealed class UrlSourceTests : IAsyncLifetime
             ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
             : Results.Bytes(Zip, "application/zip"));
         _server.MapGet("/files/missing.zip", () => Results.NotFound());
+        // A whole small release, as CMS publishes it, for the job's URL path.
+        _server.MapGet("/cms/{name}", (string name) => RefreshFiles.Small("v321r0").TryGetValue(name, out var bytes)
+            ? Results.Bytes(bytes, "application/zip") : Results.NotFound());
         // Streams more than the cap without announcing a length, so only the running count can catch it.
         _server.MapGet("/files/huge.zip", async (HttpContext ctx) =>
         {
@@ -56,11 +59,13 @@ public sealed class UrlSourceTests : IAsyncLifetime
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    private UrlSource Source(params string[] files)
+    private UrlSource Source(params string[] files) => SourceOf(files.Select(f => $"{_base}/files/{f}").ToArray());
+
+    private UrlSource SourceOf(string[] urls)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["CodePairs:Rules:UrlSources"] = string.Join(';', files.Select(f => $"{_base}/files/{f}")),
+            ["CodePairs:Rules:UrlSources"] = string.Join(';', urls),
             ["CodePairs:Rules:MaxDownloadBytes"] = "1000000",
         };
         var services = new ServiceCollection()
@@ -114,5 +119,30 @@ public sealed class UrlSourceTests : IAsyncLifetime
         var a = await Source("ok-f1.zip").DiscoverAsync(default);
         var b = await Source("ok-f1.zip").DiscoverAsync(default);
         Assert.Equal(a!.Name, b!.Name);
+    }
+
+    [Fact]
+    public async Task TheRefreshJobLoadsAReleaseFromTheUrlListAndSkipsTheSameDownloadsNextTime()
+    {
+        var urls = RefreshFiles.Small("v321r0").Keys.Select(n => $"{_base}/cms/{n}").ToArray();
+        var azurite = new AzuriteFixture();
+        try
+        {
+            var world = new RefreshWorld(azurite, urls: SourceOf(urls), options: new RefreshOptions { UrlSources = string.Join(';', urls) });
+
+            var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+            var loaded = Assert.Single(first.Candidates);
+            Assert.Equal(("v321r0", "activated"), (loaded.ReleaseId, loaded.Result));
+            Assert.StartsWith("url-", loaded.Candidate);
+            Assert.Equal(["v321r0"], (await world.Catalog.GetActiveAsync(default))!.ReleaseIds);
+
+            var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+            Assert.Equal("skipped", Assert.Single(second.Candidates).Result);
+            Assert.Equal(0, second.EntityWrites);
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+        }
     }
 }

@@ -1,0 +1,143 @@
+using Azure;
+using Azure.Data.Tables;
+using CodePairs.Storage;
+
+namespace CodePairs.Functions.Refresh;
+
+/// <summary>What the refresh job is doing or last did, as <c>GET /api/v1/rulesets/refresh</c> shows it.</summary>
+public sealed record RefreshStatus(string State, string? Step, string? Release, string? Trigger, long EntitiesWritten, long EntitiesTotal,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LeaseExpiresAt, string? LastError, string? Outcome)
+{
+    public static RefreshStatus Never { get; } = new("idle", null, null, null, 0, 0, null, null, null, null, null);
+}
+
+/// <summary>
+/// The job row and lease: one entity in the <c>RuleCatalog</c> table (PartitionKey <c>job</c>, RowKey <c>refresh</c>).
+/// Only the holder of the lease (a running state whose expiry has not passed) writes it, and every write is
+/// ETag-conditional, so two starts race for one row and exactly one wins. The holder renews the expiry as it reports
+/// progress; a crashed job's lease expires and the next start takes it over (and resumes from the checkpoints).
+/// </summary>
+public sealed class RefreshJobRow(TableServiceClient tables, string tableName = StorageNames.CatalogTable, TimeProvider? clock = null)
+{
+    internal const string Partition = "job";
+    internal const string Row = "refresh";
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
+
+    private readonly TableClient _table = tables.GetTableClient(tableName);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<RefreshStatus> GetAsync(CancellationToken ct)
+    {
+        await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+        return row.HasValue && row.Value is not null ? ToStatus(row.Value) : RefreshStatus.Never;
+    }
+
+    /// <summary>Takes the lease, or returns null with the status of the job that holds it.</summary>
+    public async Task<(Lease? Lease, RefreshStatus Status)> TryAcquireAsync(string trigger, CancellationToken ct)
+    {
+        await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
+        var existing = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+        var current = existing.HasValue ? existing.Value : null;
+        if (current is not null && current.GetString("State") == "running" && current.GetDateTimeOffset("LeaseExpiresAt") > now)
+            return (null, ToStatus(current));
+        var status = new RefreshStatus("running", "starting", null, trigger, 0, 0, now, null, now + LeaseDuration,
+            null, current is null ? null : $"took over from a {current.GetString("State")} job");
+        var entity = ToEntity(status, Guid.NewGuid().ToString("N"));
+        try
+        {
+            var response = current is null
+                ? await _table.AddEntityAsync(entity, ct).ConfigureAwait(false)
+                : await _table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return (new Lease(this, entity.GetString("Owner")!, response.Headers.ETag!.Value, status), status);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Someone else started in between, or our own first attempt succeeded and an SDK retry of it was refused:
+            // the row says whose lease it is.
+            var owner = entity.GetString("Owner")!;
+            var now2 = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+            if (now2.HasValue && now2.Value is { } row && row.GetString("Owner") == owner)
+                return (new Lease(this, owner, row.ETag, status), status);
+            return (null, now2.HasValue && now2.Value is { } other ? ToStatus(other) : RefreshStatus.Never);
+        }
+    }
+
+    private async Task<ETag> WriteAsync(RefreshStatus status, string owner, ETag etag, CancellationToken ct)
+    {
+        try
+        {
+            var response = await _table.UpdateEntityAsync(ToEntity(status, owner), etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return response.Headers.ETag!.Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // A 412 after an SDK retry may be our own earlier write: if the row is still ours, write again on its ETag;
+            // if someone took the lease over, the 412 stands and this run stops.
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+            if (!current.HasValue || current.Value is not { } row || row.GetString("Owner") != owner) throw;
+            var response = await _table.UpdateEntityAsync(ToEntity(status, owner), row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            return response.Headers.ETag!.Value;
+        }
+    }
+
+    private static TableEntity ToEntity(RefreshStatus s, string owner) => new(Partition, Row)
+    {
+        ["State"] = s.State, ["Step"] = s.Step, ["Release"] = s.Release, ["Trigger"] = s.Trigger,
+        ["EntitiesWritten"] = s.EntitiesWritten, ["EntitiesTotal"] = s.EntitiesTotal,
+        ["StartedAt"] = s.StartedAt, ["FinishedAt"] = s.FinishedAt, ["LeaseExpiresAt"] = s.LeaseExpiresAt,
+        ["LastError"] = s.LastError is { Length: > 16_000 } e ? e[..16_000] : s.LastError, ["Outcome"] = s.Outcome, ["Owner"] = owner,
+    };
+
+    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") ?? "idle", e.GetString("Step"), e.GetString("Release"),
+        e.GetString("Trigger"), e.GetInt64("EntitiesWritten") ?? 0, e.GetInt64("EntitiesTotal") ?? 0, e.GetDateTimeOffset("StartedAt"),
+        e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("LeaseExpiresAt"), e.GetString("LastError"), e.GetString("Outcome"));
+
+    /// <summary>A held lease: reports progress into the row (renewing the expiry) and releases it at the end.</summary>
+    public sealed class Lease(RefreshJobRow row, string owner, ETag etag, RefreshStatus status)
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private ETag _etag = etag;
+        private long _lastWriteTicks;
+
+        public RefreshStatus Status { get; private set; } = status;
+
+        /// <summary>Updates the row. Frequent calls (entity counts) are written at most once a second unless <paramref name="force"/>.</summary>
+        public async Task ReportAsync(Func<RefreshStatus, RefreshStatus> change, bool force, CancellationToken ct)
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var now = row._clock.GetUtcNow();
+                Status = change(Status) with { LeaseExpiresAt = now + LeaseDuration };
+                if (!force && now.UtcTicks - _lastWriteTicks < TimeSpan.TicksPerSecond) return;
+                _lastWriteTicks = now.UtcTicks;
+                _etag = await row.WriteAsync(Status, owner, _etag, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public Task StepAsync(string step, CancellationToken ct) => ReportAsync(s => s with { Step = step }, force: true, ct);
+
+        /// <summary>Ends the job: <c>succeeded</c> or <c>failed</c>, with the outcome or error. Written without the job's
+        /// token (a cancelled job still records why); a lost final write leaves a lease that expires.</summary>
+        public async Task FinishAsync(bool succeeded, string? outcome, string? error)
+        {
+            try
+            {
+                await ReportAsync(s => s with
+                {
+                    State = succeeded ? "succeeded" : "failed", FinishedAt = row._clock.GetUtcNow(), Outcome = outcome, LastError = error,
+                }, force: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RequestFailedException)
+            {
+                // Someone took the lease over (ours expired) or storage is down: the row is theirs now.
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using CodePairs.Functions.Refresh;
+using CodePairs.Functions.Rules;
+using CodePairs.Functions.Tests.Storage;
+using CodePairs.Rules.Generation;
+using CodePairs.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CodePairs.Functions.Tests.Refresh;
+
+/// <summary>One isolated refresh world on Azurite: its own catalogue and edits tables, snapshot and drop containers,
+/// a job, an in-memory rule set fed from its storage, and the functions.</summary>
+internal sealed class RefreshWorld
+{
+    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, UrlSource? urls = null, RefreshOptions? options = null)
+    {
+        AzuriteFixture.RequireAzurite();
+        Tables = azurite.Tables;
+        Blobs = azurite.Blobs;
+        CatalogTable = azurite.NewTableName("cat");
+        EditsTable = azurite.NewTableName("edits");
+        DropContainer = azurite.NewContainerName("drop");
+        var snapshotsContainer = azurite.NewContainerName("snap");
+        clock ??= TimeProvider.System;
+        Catalog = new TableRuleCatalog(Tables, CatalogTable, clock);
+        Edits = new TableReleaseEditsStore(Tables, EditsTable);
+        Snapshots = new BlobSnapshotStore(Blobs, snapshotsContainer);
+        Stores = new RefreshStores(Catalog, Edits, Snapshots, new RefreshJobRow(Tables, CatalogTable, clock), new RefreshCheckpoints(Tables, CatalogTable),
+            new DropContainerSource(Blobs, DropContainer), urls);
+        Cache = new RuleSetCache(new StorageRuleSetSource(Catalog, Snapshots), Options.Create(new RulesOptions { Packs = [] }), clock,
+            NullLogger<RuleSetCache>.Instance);
+        Job = new RefreshJob(Stores, Options.Create(options ?? new RefreshOptions { RetainReleases = 1 }), clock, NullLogger<RefreshJob>.Instance, Cache);
+        Publisher = Stores.Publisher(clock);
+        Functions = new RefreshFunctions(Job, Publisher, Cache, NullLogger<RefreshFunctions>.Instance);
+    }
+
+    public TableServiceClient Tables { get; }
+    public BlobServiceClient Blobs { get; }
+    public string CatalogTable { get; }
+    public string EditsTable { get; }
+    public string DropContainer { get; }
+    public TableRuleCatalog Catalog { get; }
+    public TableReleaseEditsStore Edits { get; }
+    public BlobSnapshotStore Snapshots { get; }
+    public RefreshStores Stores { get; }
+    public RuleSetCache Cache { get; }
+    public RefreshJob Job { get; }
+    public ReleasePublisher Publisher { get; }
+    public RefreshFunctions Functions { get; }
+
+    /// <summary>Uploads the files into <c>{folder}/</c> of the drop container, then the <c>ready</c> marker.</summary>
+    public async Task DropAsync(string folder, IReadOnlyDictionary<string, byte[]> files, bool ready = true)
+    {
+        var container = Blobs.GetBlobContainerClient(DropContainer);
+        await container.CreateIfNotExistsAsync();
+        foreach (var (name, bytes) in files)
+            await container.GetBlobClient($"{folder}/{name}").UploadAsync(new BinaryData(bytes), overwrite: true);
+        if (ready) await container.GetBlobClient($"{folder}/{DropContainerSource.ReadyMarker}").UploadAsync(new BinaryData([]), overwrite: true);
+    }
+
+    /// <summary>Entity count and a SHA-256 over every stored entity of the release (keys and properties, sorted).</summary>
+    public async Task<(int Count, string Hash)> StoredStateAsync(string releaseId)
+    {
+        var table = Tables.GetTableClient(EditsTable);
+        var lines = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {releaseId + "_"} and PartitionKey lt {releaseId + "_~"}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter))
+        {
+            var sb = new StringBuilder().Append(e.PartitionKey).Append('|').Append(e.RowKey);
+            foreach (var (k, v) in e.Where(p => p.Key is not ("odata.etag" or "Timestamp" or "PartitionKey" or "RowKey")).OrderBy(p => p.Key, StringComparer.Ordinal))
+                sb.Append('|').Append(k).Append('=').Append(v is byte[] b ? Convert.ToBase64String(b) : v is BinaryData d ? Convert.ToBase64String(d.ToArray()) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
+            lines.Add(sb.ToString());
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return (lines.Count, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines)))));
+    }
+}
+
+internal static class RefreshFiles
+{
+    private static readonly Dictionary<(string, int), IReadOnlyDictionary<string, byte[]>> Cache = [];
+
+    /// <summary>A small generated release as CMS ships it (zips only: operators drop what they downloaded, no manifest).</summary>
+    public static IReadOnlyDictionary<string, byte[]> Small(string releaseId, int seed = 1)
+    {
+        lock (Cache)
+        {
+            if (Cache.TryGetValue((releaseId, seed), out var files)) return files;
+            var captured = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            new ReleaseGenerator(GeneratorOptions.Small(seed) with { ReleaseId = releaseId })
+                .WriteFiles(name => new CapturingStream(bytes => captured[name] = bytes));
+            captured.Remove(CodePairs.Rules.Cms.CmsNames.ManifestName);
+            return Cache[(releaseId, seed)] = captured;
+        }
+    }
+
+    /// <summary>The release with one PTP row of the practitioner f1 .TXT made invalid (its effective date), at
+    /// 1-based line <paramref name="line"/> of that file. Returns the files and the .TXT's name.</summary>
+    public static (IReadOnlyDictionary<string, byte[]> Files, string Zip, string Txt) WithBadPtpRow(string releaseId, int line)
+    {
+        var files = new Dictionary<string, byte[]>(Small(releaseId), StringComparer.Ordinal);
+        var zipName = files.Keys.Single(k => k.Contains("ccipra", StringComparison.OrdinalIgnoreCase) && k.EndsWith("-f1.zip", StringComparison.OrdinalIgnoreCase));
+        using var output = new MemoryStream();
+        string txt = "";
+        using (var source = new ZipArchive(new MemoryStream(files[zipName]), ZipArchiveMode.Read))
+        using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                using var read = entry.Open();
+                using var buffer = new MemoryStream();
+                read.CopyTo(buffer);
+                var bytes = buffer.ToArray();
+                if (entry.Name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+                {
+                    txt = entry.Name;
+                    var lines = Encoding.Latin1.GetString(bytes).Split("\r\n");
+                    var cells = lines[line - 1].Split('\t');
+                    cells[3] = "2023X101";
+                    lines[line - 1] = string.Join('\t', cells);
+                    bytes = Encoding.Latin1.GetBytes(string.Join("\r\n", lines));
+                }
+                using var write = target.CreateEntry(entry.FullName).Open();
+                write.Write(bytes);
+            }
+        }
+        files[zipName] = output.ToArray();
+        return (files, zipName, txt);
+    }
+
+    private sealed class CapturingStream(Action<byte[]> done) : MemoryStream
+    {
+        private bool _done;
+
+        protected override void Dispose(bool disposing)
+        {
+            if (!_done) { _done = true; done(ToArray()); }
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>Reports on the caller's thread, so a test can cancel exactly after N batches.</summary>
+internal sealed class InlineProgress(Action<int> report) : IProgress<int>
+{
+    public void Report(int value) => report(value);
+}
