@@ -39,7 +39,7 @@ internal static class TestRules
         "11045\t\t11043\t\t1\t2011001\t\t",
         "11045\t\t97597\t2023365\t1\t2011001\t\t",      // primary deleted 2023-12-31
         "99292\t\t99291\t\t1\t2013001\t\t",
-        "0592T\t\tCCCCC\t\t2\t2020001\t\t",             // type 2: contractor defines primaries
+        "0592T\t\tCCCCC\t\t2\t2020001\t\tContractor defines primary procedures", // type 2
         "22552\t\t22551\t\t3\t2017001\t\t",
         "22552\t\t22554\t\t3\t2017001\t\t",
         "15847\t\t15830\t\t1\t2015001\t2025365\t",      // edit deleted 2025-12-31
