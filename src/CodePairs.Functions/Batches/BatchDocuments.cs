@@ -14,7 +14,14 @@ public static class BatchJson
     };
 }
 
-public enum BatchState { Queued, Running, Completed, Failed }
+[JsonConverter(typeof(JsonStringEnumConverter<BatchState>))]
+public enum BatchState
+{
+    [JsonStringEnumMemberName("queued")] Queued,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
 
 /// <summary>What was read: the input blob as it was when the batch started.</summary>
 public sealed record BatchInput(string Container, string Name, string ETag, long Bytes, string Format, bool Gzip);

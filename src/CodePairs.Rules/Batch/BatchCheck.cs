@@ -85,7 +85,7 @@ public static class BatchCheck
                 case BatchClaim c:
                     cancellationToken.ThrowIfCancellationRequested();
                     claims++;
-                    validated += c.Claim.Lines.Count;
+                    validated += FileLines(c.InputLines); // a JSON Lines claim is one file line however many claim lines it has
                     var result = validator.Validate(c.Claim);
                     foreach (var source in result.ReleasesUsed) releases.Add(source.Release);
                     var written = 0;
@@ -124,6 +124,13 @@ public static class BatchCheck
             LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejectedLines,
             FindingsByKind = byKind, FindingsBySeverity = bySeverity, ReleasesUsed = releases.ToArray(),
         };
+    }
+
+    private static int FileLines(IReadOnlyList<int> inputLines)
+    {
+        var n = 1;
+        for (var i = 1; i < inputLines.Count; i++) if (inputLines[i] != inputLines[i - 1]) n++;
+        return n;
     }
 
     private static string KindName(FindingKind kind) => kind switch
