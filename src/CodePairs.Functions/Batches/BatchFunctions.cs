@@ -31,10 +31,11 @@ public sealed class BatchFunctions(BatchProcessor processor)
         [QueueTrigger(BatchOptions.ChunkQueueName + "-poison", Connection = "CodePairsStorage")] string message, CancellationToken cancellationToken)
         => processor.RecordChunkPoisonAsync(message, cancellationToken);
 
-    /// <summary>A batch blob that failed every retry: the host writes it to <c>webjobs-blobtrigger-poison</c> in AzureWebJobsStorage.</summary>
+    /// <summary>A batch blob that failed every retry: the blob extension writes it to <c>webjobs-blobtrigger-poison</c> in the
+    /// triggering blob's account (CodePairsStorage; the host account only for blob-only accounts).</summary>
     [Function("BatchBlobPoisoned")]
     public Task BatchBlobPoisoned(
-        [QueueTrigger("webjobs-blobtrigger-poison", Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
+        [QueueTrigger("webjobs-blobtrigger-poison", Connection = "CodePairsStorage")] string message, CancellationToken cancellationToken)
         => processor.RecordBlobPoisonAsync(message, cancellationToken);
 
     [Function("SubmitBatch")]
