@@ -151,7 +151,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         try
         {
             await using var raw = await OpenInput(input, plan.Input.ETag, chunk.Offset, cancellationToken);
-            Stream stream = chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw;
+            Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
             if (plan.Input.Gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
             await using var _ = stream;
             var format = plan.Input.Format == "csv" ? BatchFormat.Csv : BatchFormat.JsonLines;
