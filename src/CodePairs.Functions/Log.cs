@@ -39,8 +39,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Batch already done (re-delivery): etag {ETag}")]
     public static partial void BatchAlreadyDone(ILogger logger, string etag);
 
-    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Batch failed: etag {ETag}: {Reason}")]
-    public static partial void BatchFailed(ILogger logger, string etag, string reason);
+    /// <summary>The reason itself goes to the batch's summary.json only: a header error quotes the file's first line.</summary>
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Batch failed: etag {ETag}; the reason is in its summary.json")]
+    public static partial void BatchFailed(ILogger logger, string etag);
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Batch input blob is gone; nothing to do")]
     public static partial void BatchInputGone(ILogger logger);

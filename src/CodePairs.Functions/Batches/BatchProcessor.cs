@@ -256,7 +256,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
         await Output.GetBlobClient(prefix + BatchNames.Status).UploadAsync(Json(new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
             null, 0, 0, 0, now, error)), overwrite: true, cancellationToken);
-        Log.BatchFailed(logger, input.ETag, error);
+        Log.BatchFailed(logger, input.ETag);
     }
 
     /// <summary>A batch-chunks message that failed every retry: the batch is marked failed.</summary>

@@ -255,7 +255,9 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var kit = new BatchKit(azurite, chunkBytes: 64 * 1024, partBytes: 16 * 1024, logs: logs);
         var blob = await kit.Upload("private.csv", BatchKit.Utf8(Mixed.Replace("G7", "PATIENT-SECRET") + "\n" + BatchKit.Generate(5_000)[(Header.Length + 1)..]));
         await kit.Run(blob);
+        await kit.Run(await kit.Upload("noheader.csv", BatchKit.Utf8("PATIENT-SECRET,2026-08-03,62323,,,,,1\n"))); // the header error quotes line 1
         Assert.NotEmpty(logs);
+        Assert.Contains(logs, l => l.Contains("Batch failed", StringComparison.Ordinal));
         Assert.All(logs, l =>
         {
             Assert.DoesNotContain("PATIENT-SECRET", l);
