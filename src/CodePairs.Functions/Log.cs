@@ -44,6 +44,30 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "Rule refresh rejected candidate {Candidate}: {Reason}")]
     public static partial void CandidateRejected(ILogger logger, string candidate, string reason);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Batch started: etag {ETag}, {Bytes} bytes, {Chunks} chunks")]
+    public static partial void BatchStarted(ILogger logger, string etag, long bytes, int chunks);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Batch chunk done: etag {ETag}, chunk {Chunk}, {Lines} lines, {Rejected} rejected, {Milliseconds} ms")]
+    public static partial void BatchChunkDone(ILogger logger, string etag, int chunk, long lines, long rejected, long milliseconds);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Batch completed: etag {ETag}, {Lines} lines in = {Validated} validated + {Rejected} rejected, {Milliseconds} ms")]
+    public static partial void BatchCompleted(ILogger logger, string etag, long lines, long validated, long rejected, long milliseconds);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Batch already done (re-delivery): etag {ETag}")]
+    public static partial void BatchAlreadyDone(ILogger logger, string etag);
+
+    /// <summary>The reason itself goes to the batch's summary.json only: a header error quotes the file's first line.</summary>
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Batch failed: etag {ETag}; the reason is in its summary.json")]
+    public static partial void BatchFailed(ILogger logger, string etag);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Batch input blob is gone; nothing to do")]
+    public static partial void BatchInputGone(ILogger logger);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Batch input changed while planning (etag {ETag}); the newer upload runs as its own batch")]
+    public static partial void BatchInputChanged(ILogger logger, string etag);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Batch chunk message without a plan (etag {ETag}); ignored")]
+    public static partial void BatchPlanMissing(ILogger logger, string etag);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception in function {Function}; answered 500 (trace {TraceId})")]
     public static partial void Unhandled(ILogger logger, Exception exception, string function, string? traceId);

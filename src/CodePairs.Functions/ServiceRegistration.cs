@@ -1,3 +1,4 @@
+using CodePairs.Functions.Batches;
 using CodePairs.Functions.Http;
 using CodePairs.Functions.Refresh;
 using CodePairs.Functions.Rules;
@@ -27,6 +28,7 @@ public static class ServiceRegistration
             sp.GetRequiredService<ISnapshotStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddCodePairsRules(configuration);
         services.AddCodePairsRefresh(configuration);
+        services.AddCodePairsBatches(configuration);
         return services;
     }
 }

@@ -23,6 +23,10 @@ public static class Problems
         => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
             $"Send the body as application/json (got '{contentType}').");
 
+    public static IResult UnsupportedMediaType(string? contentType, string detail)
+        => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+            $"{detail} (got '{contentType}').");
+
     public static IResult NotFound(string title, string detail)
         => Problem(StatusCodes.Status404NotFound, "not-found", title, detail);
 

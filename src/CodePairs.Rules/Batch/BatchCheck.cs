@@ -14,6 +14,8 @@ public sealed record BatchSummary
     /// <summary>Findings written (warning or worse, plus info when asked), by kind (ptp, addOn, mue, invalidInput).</summary>
     public IReadOnlyDictionary<string, int> FindingsByKind { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> FindingsBySeverity { get; init; } = new Dictionary<string, int>();
+    /// <summary>The releases the validated claims were judged by (sorted, distinct).</summary>
+    public IReadOnlyList<string> ReleasesUsed { get; init; } = [];
 
     /// <summary>0 = every claim clean and no line rejected; 1 = findings, nothing rejected; 2 = some lines rejected.</summary>
     public int ExitCode => LinesRejected > 0 ? 2 : ClaimsWithFindings > 0 ? 1 : 0;
@@ -39,32 +41,58 @@ public static class BatchCheck
 {
     public const string ResultHeader = "claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message";
 
+    /// <summary>The header of the separate rejected-lines file (see the overload with a <c>rejected</c> writer).</summary>
+    public const string RejectedHeader = "line,claim_id,reason";
+
     public static BatchSummary Run(Stream input, BatchFormat format, ClaimValidator validator, TextWriter results,
         Setting defaultSetting = Setting.Practitioner, bool includeInfo = false, IProgress<int>? progress = null)
     {
-        var reader = new BatchReader(input, format, defaultSetting);
         results.Write(ResultHeader);
         results.Write("\r\n");
-        int claims = 0, clean = 0, withFindings = 0, validated = 0, rejected = 0;
+        return Run(new BatchReader(input, format, defaultSetting), validator, results, null, includeInfo, progress, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Checks what <paramref name="reader"/> yields (a whole file or one slice of it) and writes rows without headers:
+    /// result rows to <paramref name="results"/>; rejected lines as <c>line,claim_id,reason</c> rows to
+    /// <paramref name="rejected"/> when given, else as <c>rejected</c> result rows. Cancellation is checked per chunk
+    /// of claims.
+    /// </summary>
+    public static BatchSummary Run(BatchReader reader, ClaimValidator validator, TextWriter results, TextWriter? rejected,
+        bool includeInfo = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var releases = new SortedSet<string>(StringComparer.Ordinal);
+        int claims = 0, clean = 0, withFindings = 0, validated = 0, rejectedLines = 0;
         var byKind = new Dictionary<string, int>();
         var bySeverity = new Dictionary<string, int>();
         var lastReport = 0;
         // Three stages on their own threads, in order: parse, validate, write. The validator is thread-safe and each
         // stage hands whole chunks on, so a 2-core machine overlaps parsing with validation.
-        foreach (var chunk in Pipeline(reader, validator))
+        foreach (var chunk in Pipeline(reader, validator, cancellationToken))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var k = 0; k < chunk.Items.Count; k++)
             {
                 switch (chunk.Items[k])
                 {
+                    case BatchRejection r when rejected is not null:
+                        rejectedLines++;
+                        rejected.Write(r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        rejected.Write(',');
+                        Field(rejected, r.ClaimId ?? "");
+                        rejected.Write(',');
+                        Field(rejected, r.Reason);
+                        rejected.Write("\r\n");
+                        break;
                     case BatchRejection r:
-                        rejected++;
+                        rejectedLines++;
                         Row(results, r.ClaimId, r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), "rejected", "", "", "", "", "", "", "", r.Reason);
                         break;
                     case BatchClaim c:
                         claims++;
                         validated += InputLineCount(c); // input lines, not claim lines: a JSON line holds a whole claim
                         var result = chunk.Results[k]!;
+                        foreach (var source in result.ReleasesUsed) releases.Add(source.Release);
                         foreach (var f in result.Findings)
                         {
                             if (f.Severity < Severity.Warning && !includeInfo) continue;
@@ -92,11 +120,12 @@ public static class BatchCheck
             }
         }
         results.Flush();
+        rejected?.Flush();
         return new BatchSummary
         {
             Claims = claims, ClaimsClean = clean, ClaimsWithFindings = withFindings,
-            LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejected,
-            FindingsByKind = byKind, FindingsBySeverity = bySeverity,
+            LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejectedLines,
+            FindingsByKind = byKind, FindingsBySeverity = bySeverity, ReleasesUsed = releases.ToArray(),
         };
     }
 
@@ -107,9 +136,9 @@ public static class BatchCheck
 
     private const int ChunkSize = 1024;
 
-    private static IEnumerable<Chunk> Pipeline(BatchReader reader, ClaimValidator validator)
+    private static IEnumerable<Chunk> Pipeline(BatchReader reader, ClaimValidator validator, CancellationToken cancellationToken)
     {
-        using var cancel = new CancellationTokenSource();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var parsed = new System.Collections.Concurrent.BlockingCollection<Chunk>(8);
         using var checkedChunks = new System.Collections.Concurrent.BlockingCollection<Chunk>(8);
         var token = cancel.Token;

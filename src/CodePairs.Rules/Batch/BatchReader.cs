@@ -18,6 +18,12 @@ public sealed record BatchRejection(int Line, string? ClaimId, string Reason) : 
 public sealed class BatchFileException(string message) : Exception(message);
 
 /// <summary>
+/// Reading one slice of a larger file (a chunk): the slice starts at file line <see cref="FirstLineNumber"/> and, for a
+/// CSV slice that does not hold the header, <see cref="CsvWidth"/> says how many columns the header declared (8 or 9).
+/// </summary>
+public sealed record BatchSlice(int FirstLineNumber, int? CsvWidth);
+
+/// <summary>
 /// Streams a batch file one claim at a time. CSV (NCCI.md): header
 /// <c>claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]</c>, one row per service line, consecutive rows
 /// with the same claim_id form one claim. JSON Lines: one claim per line in the HTTP JSON shape. Every data line is
@@ -31,15 +37,54 @@ public sealed class BatchReader
     private readonly TextReader _text;
     private readonly BatchFormat _format;
     private readonly Setting _defaultSetting;
+    private readonly BatchSlice? _slice;
     private int _lineNumber;
     private string? _lastDateText;
     private DateOnly _lastDate;
 
     public BatchReader(Stream input, BatchFormat format, Setting defaultSetting = Setting.Practitioner)
+        : this(input, format, defaultSetting, null)
+    {
+    }
+
+    /// <summary>Reads a slice of a file: line numbers start at the slice's first line; a headerless CSV slice uses the width given.</summary>
+    public BatchReader(Stream input, BatchFormat format, Setting defaultSetting, BatchSlice? slice)
     {
         _text = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         _format = format;
         _defaultSetting = defaultSetting;
+        _slice = slice;
+        if (slice is not null) _lineNumber = slice.FirstLineNumber - 1;
+    }
+
+    /// <summary>The column count a CSV header declares (8, or 9 with <c>setting</c>); throws <see cref="BatchFileException"/> otherwise.</summary>
+    public static int CsvWidth(string? header)
+    {
+        if (header is null) throw new BatchFileException("line 1: the file is empty; a header row is required: " + string.Join(',', Columns[..8]) + "[,setting]");
+        var names = Split(header, out _)?.Select(n => n.Trim().ToLowerInvariant()).ToArray();
+        var hasSetting = names is { Length: 9 } && names.AsSpan().SequenceEqual(Columns);
+        if (names is null || !(hasSetting || names.AsSpan().SequenceEqual(Columns.AsSpan(0, 8))))
+            throw new BatchFileException($"line 1: expected the header '{string.Join(',', Columns[..8])}[,setting]', found '{Clip(header, 80)}'");
+        return hasSetting ? 9 : 8;
+    }
+
+    /// <summary>
+    /// The claim id a CSV data line would group by, or null when the line cannot carry one (empty, unbalanced quotes,
+    /// empty id). A file may be cut between two lines whose ids differ (or either is null) without changing any claim.
+    /// </summary>
+    public static string? ClaimIdOf(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return null;
+        var comma = line.IndexOf(',');
+        var quote = line.IndexOf('"');
+        if (quote < 0 || (comma >= 0 && comma < quote))
+        {
+            var id = (comma < 0 ? line : line[..comma]).Trim();
+            return id.Length == 0 ? null : id;
+        }
+        var fields = Split(line, out _);
+        var first = fields?[0].Trim();
+        return string.IsNullOrEmpty(first) ? null : first;
     }
 
     /// <summary>Data lines read so far (the CSV header is not a data line).</summary>
@@ -72,14 +117,13 @@ public sealed class BatchReader
 
     private IEnumerable<BatchItem> ReadCsv()
     {
-        var header = _text.ReadLine();
-        _lineNumber = 1;
-        if (header is null) throw new BatchFileException("line 1: the file is empty; a header row is required: " + string.Join(',', Columns[..8]) + "[,setting]");
-        var names = Split(header, out _)?.Select(n => n.Trim().ToLowerInvariant()).ToArray();
-        var hasSetting = names is { Length: 9 } && names.AsSpan().SequenceEqual(Columns);
-        if (names is null || !(hasSetting || names.AsSpan().SequenceEqual(Columns.AsSpan(0, 8))))
-            throw new BatchFileException($"line 1: expected the header '{string.Join(',', Columns[..8])}[,setting]', found '{Clip(header, 80)}'");
-        var width = hasSetting ? 9 : 8;
+        int width;
+        if (_slice is { CsvWidth: { } w }) width = w;
+        else
+        {
+            width = CsvWidth(_text.ReadLine());
+            _lineNumber = (_slice?.FirstLineNumber ?? 1);
+        }
 
         var pending = new List<Row>();
         string? pendingId = null;

@@ -111,4 +111,31 @@ public class BatchTests
         Assert.Equal(1, summary.FindingsByKind["ptp"]);
         Assert.Equal(2, summary.ExitCode);
     }
+
+    [Fact]
+    public void JsonLinesCountFileLinesSoLinesInEqualsValidatedPlusRejected()
+    {
+        var text = "{\"claimId\":\"J1\",\"dateOfService\":\"2026-08-03\",\"lines\":[{\"code\":\"62323\"},{\"code\":\"77003\"}]}\n{bad}\n";
+        var rejected = new StringWriter();
+        var summary = BatchCheck.Run(new BatchReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), BatchFormat.JsonLines), TestRules.Validator(),
+            new StringWriter(), rejected);
+        Assert.Equal((2, 1, 1), (summary.LinesIn, summary.LinesValidated, summary.LinesRejected));
+        Assert.StartsWith("2,,\"not a JSON claim", rejected.ToString());
+        Assert.Equal(["v322r0"], summary.ReleasesUsed);
+    }
+
+    [Fact]
+    public void ASliceWithoutTheHeaderReadsWithFileLineNumbers()
+    {
+        var slice = "A1,2026-08-03,62323,,,,,1,hospital\nB2,2026-08-03,6232,,,,,1,\n";
+        var items = new BatchReader(new MemoryStream(Encoding.UTF8.GetBytes(slice)), BatchFormat.Csv, Setting.Practitioner, new BatchSlice(41, 9)).Read().ToList();
+        var claim = Assert.IsType<BatchClaim>(items[0]);
+        Assert.Equal([41], claim.InputLines);
+        Assert.Equal(Setting.Hospital, claim.Claim.Setting);
+        Assert.Equal(42, Assert.IsType<BatchRejection>(items[1]).Line);
+        Assert.Equal("A1", BatchReader.ClaimIdOf("A1,2026-08-03"));
+        Assert.Equal("A,1", BatchReader.ClaimIdOf("\"A,1\",2026-08-03"));
+        Assert.Null(BatchReader.ClaimIdOf(" ,x"));
+        Assert.Equal(9, BatchReader.CsvWidth(Header + ",setting"));
+    }
 }

@@ -1,0 +1,75 @@
+using CodePairs.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Azure.Storage.Blobs;
+
+namespace CodePairs.Functions.Batches;
+
+/// <summary>
+/// Batch files: a file dropped into <c>batches-in</c> (Event Grid BlobCreated → <see cref="ValidateBatchBlob"/>) or
+/// posted to <c>POST /api/v1/batches</c> goes through <see cref="BatchProcessor"/>; big files fan out over the
+/// <c>batch-chunks</c> queue; <c>GET /api/v1/batches/{id}</c> shows progress. Thin adapters only.
+/// </summary>
+public sealed class BatchFunctions(BatchProcessor processor)
+{
+    public const string BlobFunction = "ValidateBatchBlob";
+
+    [Function(BlobFunction)]
+    public Task ValidateBatchBlob(
+        [BlobTrigger("batches-in/{name}", Source = BlobTriggerSource.EventGrid, Connection = "CodePairsStorage")] BlobClient blob,
+        CancellationToken cancellationToken)
+        => processor.StartAsync(blob, cancellationToken);
+
+    [Function("ValidateBatchChunk")]
+    public Task ValidateBatchChunk(
+        [QueueTrigger(BatchOptions.ChunkQueueName, Connection = "CodePairsStorage")] string message, CancellationToken cancellationToken)
+        => processor.ProcessChunkMessageAsync(message, cancellationToken);
+
+    /// <summary>A chunk that failed every retry lands here (the host's <c>-poison</c> queue): the batch is marked failed.</summary>
+    [Function("BatchChunkPoisoned")]
+    public Task BatchChunkPoisoned(
+        [QueueTrigger(BatchOptions.ChunkQueueName + "-poison", Connection = "CodePairsStorage")] string message, CancellationToken cancellationToken)
+        => processor.RecordChunkPoisonAsync(message, cancellationToken);
+
+    /// <summary>A batch blob that failed every retry: the blob extension writes it to <c>webjobs-blobtrigger-poison</c> in the
+    /// triggering blob's account (CodePairsStorage; the host account only for blob-only accounts).</summary>
+    [Function("BatchBlobPoisoned")]
+    public Task BatchBlobPoisoned(
+        [QueueTrigger("webjobs-blobtrigger-poison", Connection = "CodePairsStorage")] string message, CancellationToken cancellationToken)
+        => processor.RecordBlobPoisonAsync(message, cancellationToken);
+
+    [Function("SubmitBatch")]
+    public async Task<IResult> SubmitBatch(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/batches")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var media = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var extension = media switch
+        {
+            "text/csv" or "application/csv" => ".csv",
+            "application/x-ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/jsonlines" => ".jsonl",
+            _ => null,
+        };
+        if (extension is null)
+            return Problems.UnsupportedMediaType(request.ContentType, "Send the file as text/csv or application/x-ndjson (JSON Lines), optionally with Content-Encoding: gzip.");
+        var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        if (encoding is "gzip") extension += ".gz";
+        else if (encoding is not ("" or "identity"))
+            return Problems.UnsupportedMediaType(encoding, "Content-Encoding may only be gzip.");
+        var limit = processor.MaxSubmitBytes;
+        if (request.ContentLength is { } length && length > limit) return Problems.PayloadTooLarge(limit);
+        if (request.ContentLength is 0) return Problems.BadRequest("Empty batch", "The request body is empty: send the file's bytes.");
+        var status = await processor.SubmitAsync(request.Body, extension, media, cancellationToken);
+        var location = $"/api/v1/batches/{status.Id}";
+        return TypedResults.Accepted(location, status);
+    }
+
+    [Function("BatchStatus")]
+    public async Task<IResult> BatchStatus(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/batches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var status = await processor.GetStatusAsync(id, cancellationToken);
+        return status is null
+            ? Problems.NotFound("No such batch", "No batch has this id: it is the 'id' returned by POST /api/v1/batches (base64url of the input name, a dot, its ETag).")
+            : TypedResults.Ok(status);
+    }
+}

@@ -1,0 +1,37 @@
+using CodePairs.Rules;
+using CodePairs.Storage;
+
+namespace CodePairs.Functions.Batches;
+
+/// <summary>Options of batch-file validation (section <c>CodePairs:Batches</c>).</summary>
+public sealed class BatchOptions
+{
+    public const string Section = "CodePairs:Batches";
+
+    /// <summary>The queue of chunk work items (the queue trigger's name; overridable for tests only).</summary>
+    public const string ChunkQueueName = "batch-chunks";
+
+    /// <summary>Files larger than this (bytes) are split into chunks of about this size, processed in parallel from
+    /// the <c>batch-chunks</c> queue. Gzip files cannot be cut by byte range and are always one chunk.</summary>
+    public long ChunkBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The setting of claims whose lines name none: <c>practitioner</c> (also ASCs) or <c>hospital</c>.</summary>
+    public string DefaultSetting { get; set; } = "practitioner";
+
+    /// <summary>Size of one staged output block (bytes); a chunk's output is a run of blocks of this size.</summary>
+    public int PartBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest body accepted by <c>POST /api/v1/batches</c> (bytes).</summary>
+    public long MaxSubmitBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    public string InputContainer { get; set; } = StorageNames.BatchesInContainer;
+    public string OutputContainer { get; set; } = StorageNames.BatchesOutContainer;
+    public string ChunkQueue { get; set; } = ChunkQueueName;
+
+    public Setting ParsedDefaultSetting() => DefaultSetting.Trim().ToLowerInvariant() switch
+    {
+        "practitioner" or "asc" => global::CodePairs.Rules.Setting.Practitioner,
+        "hospital" or "outpatient" => global::CodePairs.Rules.Setting.Hospital,
+        _ => throw new InvalidOperationException($"CodePairs:Batches:DefaultSetting must be 'practitioner' or 'hospital', not '{DefaultSetting}'"),
+    };
+}

@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Queues;
+using CodePairs.Functions.Rules;
+using CodePairs.Rules.Batch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CodePairs.Functions.Batches;
+
+/// <summary>A chunk work item on the <c>batch-chunks</c> queue.</summary>
+public sealed record ChunkMessage(string Container, string Name, string ETag, int Index);
+
+/// <summary>
+/// Validates a batch file end to end: plan (one streaming pass over files above <see cref="BatchOptions.ChunkBytes"/>)
+/// → per chunk, stream the byte range through the engine's <see cref="BatchReader"/> and <see cref="BatchCheck"/>,
+/// staging output blocks with deterministic ids → when every chunk is done, commit the block lists of
+/// <c>results.csv</c> and <c>rejected.csv</c>, then write <c>summary.json</c>. Everything is keyed by the input's name
+/// and ETag, so a re-delivery, a retried chunk or a rerun after a crash rewrites the same blocks and commits the same
+/// lists. A malformed line is a rejected line; only storage faults (and "no rule set loaded yet") throw, so the host
+/// retries and finally poisons.
+/// </summary>
+public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient queues, IActiveRules rules, IOptions<BatchOptions> options,
+    TimeProvider time, ILogger<BatchProcessor> logger)
+{
+    private readonly BatchOptions _options = options.Value;
+
+    /// <summary>Test hook: called after each staged output part with (chunk, part count).</summary>
+    internal Action<int, int>? AfterStage { get; set; }
+
+    public long MaxSubmitBytes => _options.MaxSubmitBytes;
+
+    public BlobContainerClient Output => blobs.GetBlobContainerClient(_options.OutputContainer);
+
+    /// <summary>
+    /// Starts (or resumes) the batch for an input blob: plans it, then runs a one-chunk file inline or enqueues one
+    /// message per chunk not yet done. Returns the plan, or null when there is nothing to do (already done, failed, or gone).
+    /// </summary>
+    public async Task<BatchPlan?> StartAsync(BlobClient input, CancellationToken cancellationToken)
+    {
+        BlobProperties properties;
+        try { properties = (await input.GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            Log.BatchInputGone(logger);
+            return null;
+        }
+        var etag = BatchNames.Tag(properties.ETag.ToString());
+        var id = BatchNames.Id(input.Name, etag);
+        var prefix = BatchNames.Prefix(input.Name, etag);
+        await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        if (await Exists(prefix + BatchNames.Summary, cancellationToken))
+        {
+            Log.BatchAlreadyDone(logger, etag);
+            return null;
+        }
+
+        var plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken);
+        if (plan is null)
+        {
+            var gzip = input.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            var format = BatchReader.FormatOf(gzip ? input.Name[..^3] : input.Name);
+            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength,
+                format == BatchFormat.Csv ? "csv" : "jsonl", gzip);
+            IReadOnlyList<ChunkPlan> chunks;
+            int? width = null;
+            if (gzip || properties.ContentLength <= _options.ChunkBytes)
+                chunks = [new ChunkPlan(0, 0, -1, 1, -1)];
+            else
+            {
+                try
+                {
+                    await using var stream = await OpenInput(input, etag, 0, cancellationToken);
+                    (chunks, width, _) = await ChunkPlanner.PlanAsync(stream, format, _options.ChunkBytes, cancellationToken);
+                }
+                catch (BatchFileException e)
+                {
+                    await FailAsync(batchInput, e.Message, cancellationToken);
+                    return null;
+                }
+                catch (RequestFailedException e) when (e.Status == 412)
+                {
+                    Log.BatchInputChanged(logger, etag);
+                    return null; // a newer upload replaced it: its own event starts its own batch
+                }
+            }
+            plan = new BatchPlan(id, batchInput, width, _options.ParsedDefaultSetting().ToString().ToLowerInvariant(), chunks, time.GetUtcNow());
+            try
+            {
+                await Output.GetBlobClient(prefix + BatchNames.Plan).UploadAsync(Json(plan),
+                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
+            }
+            await WriteStatus(plan, BatchState.Running, null, cancellationToken);
+            Log.BatchStarted(logger, etag, properties.ContentLength, plan.Chunks.Count);
+        }
+
+        if (plan.Chunks.Count == 1)
+        {
+            await ProcessChunkAsync(plan, 0, cancellationToken);
+            return plan;
+        }
+        var queue = queues.GetQueueClient(_options.ChunkQueue);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        foreach (var chunk in plan.Chunks)
+        {
+            if (await Exists(prefix + BatchNames.ChunkDone(chunk.Index), cancellationToken)) continue;
+            await queue.SendMessageAsync(JsonSerializer.Serialize(new ChunkMessage(plan.Input.Container, plan.Input.Name, etag, chunk.Index), BatchJson.Options),
+                cancellationToken);
+        }
+        // Every chunk may already be done (a re-delivery after a crash between the last chunk and the commit).
+        await TryCommitAsync(plan, cancellationToken);
+        return plan;
+    }
+
+    /// <summary>Runs one chunk from a queue message.</summary>
+    public async Task ProcessChunkMessageAsync(string message, CancellationToken cancellationToken)
+    {
+        var m = JsonSerializer.Deserialize<ChunkMessage>(message, BatchJson.Options) ?? throw new InvalidOperationException("empty chunk message");
+        var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
+        if (plan is null) { Log.BatchPlanMissing(logger, m.ETag); return; }
+        await ProcessChunkAsync(plan, m.Index, cancellationToken);
+    }
+
+    /// <summary>Validates one chunk and stages its output; the last chunk to finish commits the batch.</summary>
+    public async Task ProcessChunkAsync(BatchPlan plan, int index, CancellationToken cancellationToken)
+    {
+        var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
+        var chunk = plan.Chunks[index];
+        if (await Exists(prefix + BatchNames.Summary, cancellationToken)) return;
+        if (await Exists(prefix + BatchNames.ChunkDone(index), cancellationToken))
+        {
+            await TryCommitAsync(plan, cancellationToken);
+            return;
+        }
+        var loaded = await rules.GetAsync(cancellationToken)
+            ?? throw new InvalidOperationException("no rule set is loaded yet; the host retries the batch");
+        var clock = Stopwatch.StartNew();
+        var input = blobs.GetBlobContainerClient(plan.Input.Container).GetBlobClient(plan.Input.Name);
+        BatchSummary summary;
+        int resultParts, rejectedParts;
+        try
+        {
+            await using var raw = await OpenInput(input, plan.Input.ETag, chunk.Offset, cancellationToken);
+            Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
+            if (plan.Input.Gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
+            await using var _ = stream;
+            var format = plan.Input.Format == "csv" ? BatchFormat.Csv : BatchFormat.JsonLines;
+            var slice = index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
+            var setting = Enum.Parse<CodePairs.Rules.Setting>(plan.DefaultSetting, ignoreCase: true);
+            var reader = new BatchReader(stream, format, setting, slice);
+
+            using var results = Staged(prefix + BatchNames.Results, index, cancellationToken);
+            using var rejected = Staged(prefix + BatchNames.Rejected, index, cancellationToken);
+            var utf8 = new UTF8Encoding(false);
+            using (var resultsText = new StreamWriter(results, utf8, 1 << 16, leaveOpen: true))
+            using (var rejectedText = new StreamWriter(rejected, utf8, 1 << 16, leaveOpen: true))
+            {
+                if (index == 0)
+                {
+                    resultsText.Write(BatchCheck.ResultHeader + "\r\n");
+                    rejectedText.Write(BatchCheck.RejectedHeader + "\r\n");
+                }
+                summary = BatchCheck.Run(reader, loaded.Validator, resultsText, rejectedText, cancellationToken: cancellationToken);
+            }
+            results.Complete();
+            rejected.Complete();
+            resultParts = results.Parts;
+            rejectedParts = rejected.Parts;
+        }
+        catch (BatchFileException e)
+        {
+            await FailAsync(plan.Input, e.Message, cancellationToken);
+            return;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            await FailAsync(plan.Input, "the input blob was replaced while the batch ran; the new upload is a batch of its own", cancellationToken);
+            return;
+        }
+        catch (InvalidDataException e) when (plan.Input.Gzip)
+        {
+            await FailAsync(plan.Input, "the file is not valid gzip: " + e.Message, cancellationToken);
+            return;
+        }
+
+        // The invariant, per chunk: every line read is validated or rejected, and the planner's count agrees.
+        if (summary.LinesIn != summary.LinesValidated + summary.LinesRejected || (chunk.Lines >= 0 && chunk.Lines != summary.LinesIn))
+            throw new InvalidOperationException($"chunk {index}: lines in ({summary.LinesIn}, planned {chunk.Lines}) != validated ({summary.LinesValidated}) + rejected ({summary.LinesRejected})");
+
+        var done = new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
+            summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.ReleasesUsed, resultParts, rejectedParts,
+            clock.ElapsedMilliseconds);
+        await Output.GetBlobClient(prefix + BatchNames.ChunkDone(index)).UploadAsync(Json(done), new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }, cancellationToken);
+        Log.BatchChunkDone(logger, plan.Input.ETag, index, summary.LinesIn, summary.LinesRejected, clock.ElapsedMilliseconds);
+        await TryCommitAsync(plan, cancellationToken);
+    }
+
+    /// <summary>Commits the batch when every chunk is done. Idempotent: two finishers commit the same lists.</summary>
+    private async Task<bool> TryCommitAsync(BatchPlan plan, CancellationToken cancellationToken)
+    {
+        var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
+        var names = new List<string>();
+        await foreach (var item in Output.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix + BatchNames.ChunksFolder, cancellationToken))
+            names.Add(item.Name);
+        if (names.Count < plan.Chunks.Count) return false;
+        var chunks = new List<ChunkDone>(plan.Chunks.Count);
+        foreach (var chunk in plan.Chunks)
+            chunks.Add(await ReadJson<ChunkDone>(prefix + BatchNames.ChunkDone(chunk.Index), cancellationToken)
+                ?? throw new InvalidOperationException($"chunk {chunk.Index} is listed but unreadable"));
+
+        await Output.GetBlockBlobClient(prefix + BatchNames.Results).CommitBlockListAsync(
+            chunks.SelectMany(c => Enumerable.Range(0, c.ResultParts).Select(p => BatchNames.BlockId(c.Index, p))),
+            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
+        await Output.GetBlockBlobClient(prefix + BatchNames.Rejected).CommitBlockListAsync(
+            chunks.SelectMany(c => Enumerable.Range(0, c.RejectedParts).Select(p => BatchNames.BlockId(c.Index, p))),
+            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
+
+        long linesIn = chunks.Sum(c => c.LinesIn), validated = chunks.Sum(c => c.LinesValidated), rejected = chunks.Sum(c => c.LinesRejected);
+        if (linesIn != validated + rejected || (plan.LinesIn >= 0 && plan.LinesIn != linesIn))
+            throw new InvalidOperationException($"batch: lines in ({linesIn}, planned {plan.LinesIn}) != validated ({validated}) + rejected ({rejected})");
+        var completed = time.GetUtcNow();
+        var elapsed = (long)(completed - plan.StartedAt).TotalMilliseconds;
+        var summary = new BatchSummaryDocument(plan.Id, BatchState.Completed, plan.Input, Outputs(plan.Input),
+            linesIn, validated, rejected, chunks.Sum(c => c.Claims), chunks.Sum(c => c.ClaimsClean), chunks.Sum(c => c.ClaimsWithFindings),
+            Merge(chunks.Select(c => c.FindingsByKind)), Merge(chunks.Select(c => c.FindingsBySeverity)),
+            chunks.SelectMany(c => c.ReleasesUsed).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            chunks.Count, plan.StartedAt, completed, elapsed, chunks.Sum(c => c.Milliseconds),
+            elapsed <= 0 ? linesIn * 1000.0 : Math.Round(linesIn * 1000.0 / elapsed, 1));
+        await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
+        await WriteStatus(plan, BatchState.Completed, null, cancellationToken);
+        Log.BatchCompleted(logger, plan.Input.ETag, linesIn, validated, rejected, elapsed);
+        return true;
+    }
+
+    /// <summary>Records a batch that cannot complete (unreadable file, replaced input, poisoned after retries).</summary>
+    public async Task FailAsync(BatchInput input, string error, CancellationToken cancellationToken)
+    {
+        await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var prefix = BatchNames.Prefix(input.Name, input.ETag);
+        var now = time.GetUtcNow();
+        var summary = new BatchSummaryDocument(BatchNames.Id(input.Name, input.ETag), BatchState.Failed, input, Outputs(input),
+            0, 0, 0, 0, 0, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), [], 0, now, now, 0, 0, 0, error);
+        await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
+        await Output.GetBlobClient(prefix + BatchNames.Status).UploadAsync(Json(new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
+            null, 0, 0, 0, now, error)), overwrite: true, cancellationToken);
+        Log.BatchFailed(logger, input.ETag);
+    }
+
+    /// <summary>A batch-chunks message that failed every retry: the batch is marked failed.</summary>
+    public async Task RecordChunkPoisonAsync(string message, CancellationToken cancellationToken)
+    {
+        var m = JsonSerializer.Deserialize<ChunkMessage>(message, BatchJson.Options);
+        if (m is null) return;
+        var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
+        await FailAsync(plan?.Input ?? new BatchInput(m.Container, m.Name, m.ETag, 0, "", false),
+            $"chunk {m.Index} failed after the host's retries (see the function logs of ValidateBatchChunk)", cancellationToken);
+    }
+
+    /// <summary>
+    /// A blob-trigger poison message (<c>webjobs-blobtrigger-poison</c>: <c>{"FunctionId","ContainerName","BlobName","ETag",…}</c>)
+    /// for <c>ValidateBatchBlob</c>: the batch is marked failed. Other functions' messages are ignored.
+    /// </summary>
+    public async Task RecordBlobPoisonAsync(string message, CancellationToken cancellationToken)
+    {
+        using var doc = JsonDocument.Parse(message);
+        string? Get(string name) => doc.RootElement.EnumerateObject().FirstOrDefault(p => p.NameEquals(name) || string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+        var function = Get("FunctionId");
+        if (function is not null && !function.EndsWith("." + BatchFunctions.BlobFunction, StringComparison.Ordinal)) return;
+        if (Get("ContainerName") is not { } container || Get("BlobName") is not { } name || Get("ETag") is not { } etag) return;
+        var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(name, etag) + BatchNames.Plan, cancellationToken);
+        await FailAsync(plan?.Input ?? new BatchInput(container, name, BatchNames.Tag(etag), 0, "", false),
+            "the batch failed after the host's retries (see the function logs of ValidateBatchBlob)", cancellationToken);
+    }
+
+    /// <summary>Streams a body into the input container and records the batch as queued (the BlobCreated event starts it).</summary>
+    public async Task<BatchStatusView> SubmitAsync(Stream body, string extension, string contentType, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(_options.InputContainer);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var now = time.GetUtcNow();
+        var name = $"api/{now:yyyy-MM-dd}/{Guid.NewGuid():N}{extension}";
+        var uploaded = await container.GetBlobClient(name).UploadAsync(body, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+            TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumTransferSize = 4 * 1024 * 1024, InitialTransferSize = 4 * 1024 * 1024 },
+        }, cancellationToken);
+        var etag = BatchNames.Tag(uploaded.Value.ETag.ToString());
+        var gzip = extension.EndsWith(".gz", StringComparison.Ordinal);
+        var input = new BatchInput(container.Name, name, etag, -1, extension.Contains("jsonl", StringComparison.Ordinal) ? "jsonl" : "csv", gzip);
+        var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
+        await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
+            new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        return status;
+    }
+
+    /// <summary>The batch's status: the summary once written, else status.json plus the chunks done so far. Null if unknown.</summary>
+    public async Task<BatchStatusView?> GetStatusAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!BatchNames.TryParseId(id, out var name, out var etag)) return null;
+        var prefix = BatchNames.Prefix(name, etag);
+        if (await ReadJson<BatchSummaryDocument>(prefix + BatchNames.Summary, cancellationToken) is { } summary)
+            return new BatchStatusView(summary.Id, summary.Status, summary.Input, summary.Outputs, summary.LinesIn,
+                summary.LinesValidated + summary.LinesRejected, summary.Chunks, summary.Chunks, summary.CompletedAt, summary.Error, summary);
+        if (await ReadJson<BatchStatusView>(prefix + BatchNames.Status, cancellationToken) is not { } status) return null;
+        long processed = 0;
+        var done = 0;
+        await foreach (var item in Output.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix + BatchNames.ChunksFolder, cancellationToken))
+        {
+            done++;
+            if (item.Metadata.TryGetValue("lines", out var l) && long.TryParse(l, out var n)) processed += n;
+        }
+        return status with { LinesProcessed = processed, ChunksDone = done };
+    }
+
+    private async Task WriteStatus(BatchPlan plan, BatchState state, string? error, CancellationToken cancellationToken)
+    {
+        var status = new BatchStatusView(plan.Id, state, plan.Input, Outputs(plan.Input), plan.LinesIn >= 0 ? plan.LinesIn : null, 0,
+            plan.Chunks.Count, 0, time.GetUtcNow(), error);
+        await Output.GetBlobClient(BatchNames.Prefix(plan.Input.Name, plan.Input.ETag) + BatchNames.Status).UploadAsync(Json(status), overwrite: true, cancellationToken);
+    }
+
+    private BatchOutputs Outputs(BatchInput input)
+    {
+        var folder = $"{_options.OutputContainer}/{BatchNames.Prefix(input.Name, input.ETag)}";
+        return new BatchOutputs(folder, folder + BatchNames.Results, folder + BatchNames.Rejected, folder + BatchNames.Summary);
+    }
+
+    private StagedBlocks Staged(string blobName, int chunk, CancellationToken cancellationToken)
+    {
+        var hook = AfterStage;
+        return new StagedBlocks(Output.GetBlockBlobClient(blobName), chunk, _options.PartBytes, cancellationToken)
+        {
+            AfterStage = hook is null ? null : parts => hook(chunk, parts),
+        };
+    }
+
+    private static Task<Stream> OpenInput(BlobClient input, string etag, long position, CancellationToken cancellationToken)
+        => input.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false)
+        {
+            Position = position,
+            BufferSize = 4 * 1024 * 1024,
+            Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + etag + "\"") },
+        }, cancellationToken);
+
+    private async Task<bool> Exists(string name, CancellationToken cancellationToken)
+        => (await Output.GetBlobClient(name).ExistsAsync(cancellationToken)).Value;
+
+    private async Task<T?> ReadJson<T>(string name, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            var content = await Output.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToObjectFromJson<T>(BatchJson.Options);
+        }
+        catch (RequestFailedException e) when (e.Status == 404) { return null; }
+    }
+
+    private static BinaryData Json<T>(T value) => BinaryData.FromObjectAsJson(value, BatchJson.Options);
+
+    private static IReadOnlyDictionary<string, int> Merge(IEnumerable<IReadOnlyDictionary<string, int>> parts)
+    {
+        var merged = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var part in parts)
+            foreach (var (k, v) in part) merged[k] = merged.GetValueOrDefault(k) + v;
+        return merged;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using CodePairs.Functions.Batches;
+using CodePairs.Functions.Tests.Http;
+using CodePairs.Functions.Tests.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace CodePairs.Functions.Tests.Batches;
+
+public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static HttpRequest Post(byte[] body, string contentType, string? encoding = null)
+    {
+        var request = HttpTestKit.Request("POST");
+        request.Body = new MemoryStream(body);
+        request.ContentLength = body.Length;
+        request.ContentType = contentType;
+        if (encoding is not null) request.Headers.ContentEncoding = encoding;
+        return request;
+    }
+
+    [Fact]
+    public async Task APostedFileIsStoredQueuedAndAfterTheBlobTriggerReportsItsResults()
+    {
+        AzuriteFixture.RequireAzurite();
+        var kit = new BatchKit(azurite);
+        var functions = new BatchFunctions(kit.Processor);
+        var csv = BatchKit.Header + "\nA1,2026-08-03,62323,,,,,1\nA1,2026-08-03,77003,,,,,1\nB2,2026-08-03,99291,,,,,x\n";
+        var request = Post(BatchKit.Gzip(Encoding.UTF8.GetBytes(csv)), "text/csv", "gzip");
+        var (status, body, headers) = await HttpTestKit.Execute(await functions.SubmitBatch(request, CancellationToken.None), request);
+        Assert.Equal(202, status);
+        var id = body.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/v1/batches/{id}", headers.Location.ToString());
+        Assert.Equal("queued", body.GetProperty("status").GetString());
+        Assert.True(BatchNames.TryParseId(id, out var name, out _));
+        Assert.EndsWith(".csv.gz", name);
+
+        var get = HttpTestKit.Request("GET");
+        var (s1, b1, _) = await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get);
+        Assert.Equal((200, "queued"), (s1, b1.GetProperty("status").GetString()));
+
+        // What Event Grid's BlobCreated does in Azure (scripts/fire-blob-event.sh locally).
+        await functions.ValidateBatchBlob(kit.Input.GetBlobClient(name), CancellationToken.None);
+        get = HttpTestKit.Request("GET");
+        var (s2, b2, _) = await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get);
+        Assert.Equal((200, "completed"), (s2, b2.GetProperty("status").GetString()));
+        Assert.Equal(3, b2.GetProperty("linesIn").GetInt64());
+        Assert.Equal(3, b2.GetProperty("linesProcessed").GetInt64());
+        Assert.Equal(1, b2.GetProperty("summary").GetProperty("linesRejected").GetInt64());
+        Assert.EndsWith($"{name}.{id.Split('.')[^1]}/results.csv", b2.GetProperty("outputs").GetProperty("results").GetString());
+    }
+
+    [Fact]
+    public async Task ThePostRefusesOtherMediaTypesAndEmptyBodiesAndTheStatusRouteUnknownIds()
+    {
+        AzuriteFixture.RequireAzurite();
+        var functions = new BatchFunctions(new BatchKit(azurite).Processor);
+        var xml = Post("<a/>"u8.ToArray(), "application/xml");
+        Assert.Equal(415, (await HttpTestKit.Execute(await functions.SubmitBatch(xml, CancellationToken.None), xml)).Status);
+        var empty = Post([], "text/csv");
+        Assert.Equal(400, (await HttpTestKit.Execute(await functions.SubmitBatch(empty, CancellationToken.None), empty)).Status);
+        foreach (var id in new[] { "nope", "bm9wZQ.0x1", "!!.x" })
+        {
+            var get = HttpTestKit.Request("GET");
+            Assert.Equal(404, (await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get)).Status);
+        }
+    }
+}
