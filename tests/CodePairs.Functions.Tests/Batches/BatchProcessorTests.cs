@@ -36,7 +36,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal([4, 5, 6, 7, 8], byLine.Keys.Order());
         Assert.Equal("4,,empty line", byLine[4]);
         Assert.StartsWith("5,B2,code: '6232'", byLine[5]);
-        Assert.StartsWith("6,C3,dateOfService:", byLine[6]);
+        Assert.StartsWith("6,C3,date_of_service:", byLine[6]);
         Assert.Equal("7,D4,units: 'x' is not a whole number", byLine[7]);
         Assert.Equal("8,,\"expected 8 comma-separated columns, found 7\"", byLine[8]);
 
