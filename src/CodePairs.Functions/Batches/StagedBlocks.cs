@@ -88,11 +88,9 @@ internal sealed class StagedBlocks(BlockBlobClient blob, int chunk, int partByte
 }
 
 /// <summary>Reads at most <c>length</c> bytes of an inner stream (one chunk's byte range).</summary>
-internal sealed class BoundedStream(Stream inner, long length) : Stream
+internal sealed class BoundedStream(Stream inner, long length) : ForwardReadStream
 {
     private long _left = length;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -108,22 +106,13 @@ internal sealed class BoundedStream(Stream inner, long length) : Stream
         base.Dispose(disposing);
     }
 
-    public override void Flush() { }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
 /// Reads an inner stream ahead in blocks on a background task (two blocks buffered), so the blob download overlaps the
 /// synchronous parsing that consumes it. Memory: at most three blocks.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ForwardReadStream
 {
     private readonly System.Threading.Channels.Channel<(byte[] Buffer, int Length)> _blocks =
         System.Threading.Channels.Channel.CreateBounded<(byte[], int)>(new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
@@ -165,8 +154,6 @@ internal sealed class ReadAheadStream : Stream
         _blocks.Writer.TryComplete();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_current is null || _offset == _length)
@@ -201,13 +188,4 @@ internal sealed class ReadAheadStream : Stream
         base.Dispose(disposing);
     }
 
-    public override void Flush() { }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

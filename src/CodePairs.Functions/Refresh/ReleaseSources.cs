@@ -118,16 +118,10 @@ public sealed class UrlSource(IHttpClientFactory httpClients, BlobServiceClient 
     }
 
     /// <summary>Passes bytes through, hashing them, and fails once more than the cap has been read.</summary>
-    private sealed class CappedHashingStream(Stream inner, long cap, IncrementalHash hash, string fileName) : Stream
+    private sealed class CappedHashingStream(Stream inner, long cap, IncrementalHash hash, string fileName) : ForwardReadStream
     {
         public long BytesRead { get; private set; }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -151,10 +145,6 @@ public sealed class UrlSource(IHttpClientFactory httpClients, BlobServiceClient 
             hash.AppendData(data);
             return data.Length;
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 
