@@ -24,12 +24,8 @@ public sealed class ClaimFunctions(IActiveRules rules, IOptions<ApiOptions> opti
         if (claim is null)
             return Rejected(Problems.BadRequest("Invalid claim", $"The claim has {errors.Count} problem(s); see errors.", errors), "invalid claim");
 
-        var loaded = await rules.GetAsync(cancellationToken);
-        if (loaded is null)
-        {
-            Log.NoRuleSet(logger);
-            return Problems.NoRuleSet(limits.RetryAfterSeconds);
-        }
+        var (loaded, unavailable) = await rules.LoadedAsync(limits, logger, cancellationToken);
+        if (loaded is null) return unavailable!;
 
         var result = loaded.Validator.Validate(claim);
         Log.ClaimValidated(logger, result.Lines, result.Findings.Count, result.Clean, string.Join(',', result.ReleasesUsed.Select(s => s.Release).Distinct()));

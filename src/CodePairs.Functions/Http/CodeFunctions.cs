@@ -30,12 +30,8 @@ public sealed class CodeFunctions(IActiveRules rules, IOptions<ApiOptions> optio
             return Problems.BadRequest("Invalid code query", $"The query has {errors.Count} problem(s); see errors.", errors);
         }
 
-        var loaded = await rules.GetAsync(cancellationToken);
-        if (loaded is null)
-        {
-            Log.NoRuleSet(logger);
-            return Problems.NoRuleSet(options.Value.RetryAfterSeconds);
-        }
+        var (loaded, unavailable) = await rules.LoadedAsync(options.Value, logger, cancellationToken);
+        if (loaded is null) return unavailable!;
         var profile = loaded.Rules.Profile(parsed, date, setting, history);
         return profile.Known
             ? TypedResults.Ok(profile)

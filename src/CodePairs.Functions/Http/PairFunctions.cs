@@ -44,12 +44,8 @@ public sealed class PairFunctions(IActiveRules rules, IOptions<ApiOptions> optio
         if (claim is null)
             return Rejected(Problems.BadRequest("Invalid pair query", $"The query has {errors.Count} problem(s); see errors (line 1 = code1, line 2 = code2).", errors));
 
-        var loaded = await rules.GetAsync(cancellationToken);
-        if (loaded is null)
-        {
-            Log.NoRuleSet(logger);
-            return Problems.NoRuleSet(options.Value.RetryAfterSeconds);
-        }
+        var (loaded, unavailable) = await rules.LoadedAsync(options.Value, logger, cancellationToken);
+        if (loaded is null) return unavailable!;
 
         var (a, b) = (claim.Lines[0].Code, claim.Lines[1].Code);
         var (release, edits) = loaded.Rules.PairEdits(a, b, claim.Setting, claim.DateOfService);
