@@ -210,41 +210,38 @@ public static class AddOnWorkbook
     /// <summary>Writes rows as CMS ships them: one sheet, header row, codes as text, Julian dates as numbers.</summary>
     public static void Write(Stream output, IEnumerable<AddOnRow> rows)
     {
-        using var buffer = new MemoryStream();
-        using (var document = SpreadsheetDocument.Create(buffer, SpreadsheetDocumentType.Workbook))
+        var data = new SheetData();
+        data.Append(TextRow(1, Headers));
+        uint r = 2;
+        foreach (var row in rows)
         {
-            var workbook = document.AddWorkbookPart();
-            workbook.Workbook = new Workbook();
-            var sheetPart = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            data.Append(TextRow(1, Headers));
-            uint r = 2;
-            foreach (var row in rows)
-            {
-                var x = new Row { RowIndex = r };
-                x.Append(
-                    Text($"A{r}", row.AddOn.ToString()),
-                    Number($"B{r}", row.AddOnDeletion),
-                    Text($"C{r}", row.Primary.IsEmpty ? Placeholder : row.Primary.ToString()),
-                    Number($"D{r}", row.PrimaryDeletion),
-                    new Cell { CellReference = $"E{r}", CellValue = new CellValue(((int)row.Type).ToString(CultureInfo.InvariantCulture)) },
-                    Number($"F{r}", row.EditEffective),
-                    Number($"G{r}", row.EditDeletion));
-                if (row.Notes is { Length: > 0 } notes) x.Append(Text($"H{r}", notes));
-                data.Append(x);
-                r++;
-            }
-            sheetPart.Worksheet = new Worksheet(data);
-            var sheets = workbook.Workbook.AppendChild(new Sheets());
-            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "AOC" });
-            workbook.Workbook.Save();
+            var x = new Row { RowIndex = r };
+            x.Append(
+                Text($"A{r}", row.AddOn.ToString()),
+                Number($"B{r}", row.AddOnDeletion),
+                Text($"C{r}", row.Primary.IsEmpty ? Placeholder : row.Primary.ToString()),
+                Number($"D{r}", row.PrimaryDeletion),
+                new Cell { CellReference = $"E{r}", CellValue = new CellValue(((int)row.Type).ToString(CultureInfo.InvariantCulture)) },
+                Number($"F{r}", row.EditEffective),
+                Number($"G{r}", row.EditDeletion));
+            if (row.Notes is { Length: > 0 } notes) x.Append(Text($"H{r}", notes));
+            data.Append(x);
+            r++;
         }
-        buffer.Position = 0;
-        buffer.CopyTo(output);
+        WriteWorkbook(output, data, "AOC");
     }
 
     /// <summary>A one-sheet workbook of text rows (the ignored <c>.xlsx</c> beside each PTP <c>.TXT</c>).</summary>
     public static void WriteText(Stream output, IEnumerable<string[]> rows)
+    {
+        var data = new SheetData();
+        uint r = 1;
+        foreach (var row in rows) data.Append(TextRow(r++, row));
+        WriteWorkbook(output, data, "Sheet1");
+    }
+
+    /// <summary>Packages one sheet of data as an .xlsx (built in memory: the package needs a seekable stream).</summary>
+    private static void WriteWorkbook(Stream output, SheetData data, string sheetName)
     {
         using var buffer = new MemoryStream();
         using (var document = SpreadsheetDocument.Create(buffer, SpreadsheetDocumentType.Workbook))
@@ -252,11 +249,8 @@ public static class AddOnWorkbook
             var workbook = document.AddWorkbookPart();
             workbook.Workbook = new Workbook();
             var sheetPart = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            uint r = 1;
-            foreach (var row in rows) data.Append(TextRow(r++, row));
             sheetPart.Worksheet = new Worksheet(data);
-            workbook.Workbook.AppendChild(new Sheets()).Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "Sheet1" });
+            workbook.Workbook.AppendChild(new Sheets()).Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = sheetName });
             workbook.Workbook.Save();
         }
         buffer.Position = 0;

@@ -27,8 +27,6 @@ public class CmsReaderTests
     {
         var (rows, count) = ReadPtp(PtpText(RealRows));
         Assert.Equal(5, count);
-        var set = RuleSet.Build(new ReleaseBuilder("v322r0", new DateOnly(2026, 7, 1)).AddPtp(PtpTable.Practitioner, "v322r0", []));
-        _ = set;
         var expected = new ReleaseBuilder("x", new DateOnly(2026, 7, 1)).AddPtp(PtpTable.Practitioner, "v322r0", RealRows.Select(CmsRows.Ptp)).Ptp[0]!;
         Assert.Equal(expected.Column1, rows.Column1);
         Assert.Equal(expected.Column2, rows.Column2);
