@@ -14,8 +14,8 @@ public sealed record BatchSummary
     /// <summary>Findings written (warning or worse, plus info when asked), by kind (ptp, addOn, mue, invalidInput).</summary>
     public IReadOnlyDictionary<string, int> FindingsByKind { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> FindingsBySeverity { get; init; } = new Dictionary<string, int>();
-    /// <summary>The releases the validated claims were judged by (sorted, distinct).</summary>
-    public IReadOnlyList<string> ReleasesUsed { get; init; } = [];
+    /// <summary>The table versions the validated claims were judged by (<c>ptp-practitioner v322r0</c>; sorted, distinct).</summary>
+    public IReadOnlyList<string> TablesUsed { get; init; } = [];
 
     /// <summary>0 = every claim clean and no line rejected; 1 = findings, nothing rejected; 2 = some lines rejected.</summary>
     public int ExitCode => LinesRejected > 0 ? 2 : ClaimsWithFindings > 0 ? 1 : 0;
@@ -34,12 +34,13 @@ public sealed record BatchSummary
 /// <summary>
 /// Checks a batch file against a validator and writes one result row per finding (warning or worse; info too when
 /// asked), one <c>clean</c> row per clean claim and one <c>rejected</c> row per rejected input line:
-/// <c>claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message</c>.
+/// <c>claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message</c> (source: the table
+/// version or pack a finding rests on, <c>ptp-practitioner v322r0</c>; for a clean claim, the table versions it was judged by).
 /// Streaming: one claim in memory at a time.
 /// </summary>
 public static class BatchCheck
 {
-    public const string ResultHeader = "claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message";
+    public const string ResultHeader = "claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message";
 
     /// <summary>The header of the separate rejected-lines file (see the overload with a <c>rejected</c> writer).</summary>
     public const string RejectedHeader = "line,claim_id,reason";
@@ -61,7 +62,7 @@ public static class BatchCheck
     public static BatchSummary Run(BatchReader reader, ClaimValidator validator, TextWriter results, TextWriter? rejected,
         bool includeInfo = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var releases = new SortedSet<string>(StringComparer.Ordinal);
+        var tablesUsed = new SortedSet<string>(StringComparer.Ordinal);
         int claims = 0, clean = 0, withFindings = 0, validated = 0, rejectedLines = 0;
         var byKind = new Dictionary<string, int>();
         var bySeverity = new Dictionary<string, int>();
@@ -92,7 +93,7 @@ public static class BatchCheck
                         claims++;
                         validated += InputLineCount(c); // input lines, not claim lines: a JSON line holds a whole claim
                         var result = chunk.Results[k]!;
-                        foreach (var source in result.ReleasesUsed) releases.Add(source.Release);
+                        foreach (var source in result.TablesUsed) tablesUsed.Add(source.ToString());
                         foreach (var f in result.Findings)
                         {
                             if (f.Severity < Severity.Warning && !includeInfo) continue;
@@ -101,13 +102,13 @@ public static class BatchCheck
                             byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
                             bySeverity[severity] = bySeverity.GetValueOrDefault(severity) + 1;
                             Row(results, c.Claim.ClaimId, InputLines(c, f.Lines), "finding", severity, kind, f.Rule,
-                                string.Join(';', f.Lines), string.Join(';', f.DeniedLines), string.Join(';', f.Codes), f.Source?.Release ?? "", f.Message);
+                                string.Join(';', f.Lines), string.Join(';', f.DeniedLines), string.Join(';', f.Codes), f.Source?.ToString() ?? "", f.Message);
                         }
                         if (result.Clean)
                         {
                             clean++;
                             Row(results, c.Claim.ClaimId, InputLines(c, null), "clean", "", "", "", "", "", "",
-                                string.Join(';', result.ReleasesUsed.Select(s => s.Release).Distinct()), "");
+                                string.Join(';', result.TablesUsed.Select(s => s.ToString())), "");
                         }
                         else withFindings++;
                         break;
@@ -125,7 +126,7 @@ public static class BatchCheck
         {
             Claims = claims, ClaimsClean = clean, ClaimsWithFindings = withFindings,
             LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejectedLines,
-            FindingsByKind = byKind, FindingsBySeverity = bySeverity, ReleasesUsed = releases.ToArray(),
+            FindingsByKind = byKind, FindingsBySeverity = bySeverity, TablesUsed = tablesUsed.ToArray(),
         };
     }
 
@@ -226,7 +227,7 @@ public static class BatchCheck
     }
 
     private static void Row(TextWriter w, string? claimId, string inputLines, string status, string severity, string kind, string rule,
-        string claimLines, string deniedLines, string codes, string release, string message)
+        string claimLines, string deniedLines, string codes, string source, string message)
     {
         Field(w, claimId ?? ""); w.Write(',');
         w.Write(inputLines); w.Write(',');
@@ -237,7 +238,7 @@ public static class BatchCheck
         w.Write(claimLines); w.Write(',');
         w.Write(deniedLines); w.Write(',');
         w.Write(codes); w.Write(',');
-        Field(w, release); w.Write(',');
+        Field(w, source); w.Write(',');
         Field(w, message);
         w.Write("\r\n");
     }
