@@ -35,7 +35,7 @@ public sealed record BatchPlan(string Id, BatchInput Input, int? CsvWidth, strin
 
 /// <summary><c>chunks/NNNNNN.json</c>: a finished chunk, its counts and how many output parts it staged.</summary>
 public sealed record ChunkDone(int Index, long LinesIn, long LinesValidated, long LinesRejected, long Claims, long ClaimsClean, long ClaimsWithFindings,
-    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> ReleasesUsed,
+    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> TablesUsed,
     int ResultParts, int RejectedParts, long Milliseconds);
 
 public sealed record BatchOutputs(string Folder, string Results, string Rejected, string Summary);
@@ -44,7 +44,7 @@ public sealed record BatchOutputs(string Folder, string Results, string Rejected
 public sealed record BatchSummaryDocument(
     string Id, BatchState Status, BatchInput Input, BatchOutputs Outputs,
     long LinesIn, long LinesValidated, long LinesRejected, long Claims, long ClaimsClean, long ClaimsWithFindings,
-    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> ReleasesUsed,
+    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> TablesUsed,
     int Chunks, DateTimeOffset StartedAt, DateTimeOffset CompletedAt, long ElapsedMilliseconds, long ChunkMilliseconds, double LinesPerSecond,
     string? Error = null);
 

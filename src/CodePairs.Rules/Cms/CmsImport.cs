@@ -302,20 +302,6 @@ public static class CmsImport
         {
             var parts = group.OrderBy(t => t.Part).ToList();
             var (table, version) = group.Key;
-            var duplicate = parts.GroupBy(p => p.Part).FirstOrDefault(g => g.Count() > 1);
-            var expected = Math.Max(options.PtpParts, parts[^1].Part);
-            var missing = Enumerable.Range(1, expected).Except(parts.Select(p => p.Part)).ToList();
-            string? groupError = duplicate is not null
-                ? $"part f{duplicate.Key} of {table.Name()} {version} was given twice ({string.Join(", ", duplicate.Select(d => d.Item.Display))})"
-                : missing.Count > 0
-                    ? $"{table.Name()} {version} is missing part(s) {string.Join(", ", missing.Select(m => $"f{m}"))}: CMS ships each PTP table as f1–f{expected}, and a missing part would leave its edits unchecked"
-                    : null;
-            if (groupError is not null)
-            {
-                outcomes.Fail(parts[0].Item.Display, groupError, table, version);
-                foreach (var p in parts.Skip(1)) outcomes.Add(new(p.Item.Display, FileOutcome.NotLoaded, groupError, table, version));
-                continue;
-            }
             var watch = Stopwatch.StartNew();
             // Parts are separate files: read them in parallel into their own row sets, then append in part order.
             var partRows = new PtpRows?[parts.Count];
@@ -337,6 +323,21 @@ public static class CmsImport
                 for (var k = 0; k < parts.Count; k++)
                     if (failures[k] is { } f) outcomes.Fail(parts[k].Item.Display, f, table, version);
                     else outcomes.Add(new(parts[k].Item.Display, FileOutcome.NotLoaded, $"read, but another part of {table.Name()} {version} failed", table, version));
+                continue;
+            }
+            // Every part read: now the table must be whole.
+            var duplicate = parts.GroupBy(p => p.Part).FirstOrDefault(g => g.Count() > 1);
+            var expected = Math.Max(options.PtpParts, parts[^1].Part);
+            var missing = Enumerable.Range(1, expected).Except(parts.Select(p => p.Part)).ToList();
+            string? groupError = duplicate is not null
+                ? $"part f{duplicate.Key} of {table.Name()} {version} was given twice ({string.Join(", ", duplicate.Select(d => d.Item.Display))})"
+                : missing.Count > 0
+                    ? $"{table.Name()} {version} is missing part(s) {string.Join(", ", missing.Select(m => $"f{m}"))}: CMS ships each PTP table as f1–f{expected}, and a missing part would leave its edits unchecked"
+                    : null;
+            if (groupError is not null)
+            {
+                outcomes.Fail(parts[0].Item.Display, groupError, table, version);
+                foreach (var p in parts.Skip(1)) outcomes.Add(new(p.Item.Display, FileOutcome.NotLoaded, groupError, table, version));
                 continue;
             }
             var sink = builder.Ptp(table, version, parts[0].EffectiveFrom);

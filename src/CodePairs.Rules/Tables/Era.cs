@@ -41,13 +41,7 @@ internal sealed class Era
         {
             var inForce = new TableVersion?[Tables.All.Count];
             foreach (var table in Tables.All)
-            {
-                var of = versions.Where(v => v.Table == table).OrderBy(v => v.EffectiveFrom).ToArray();
-                if (of.Length == 0) continue;
-                var day = e == 0 ? (ushort)0 : starts[e];
-                var current = of.LastOrDefault(v => NcciDate.ToDay(v.EffectiveFrom) <= day);
-                inForce[(int)table] = current ?? (TableKinds.RowsCarryDates(table.Kind()) ? of[0] : null);
-            }
+                inForce[(int)table] = table.InForce(versions.Where(v => v.Table == table), NcciDate.FromDay(starts[e]), v => v.EffectiveFrom);
             eras[e] = new Era(starts[e], inForce);
         }
         return eras;

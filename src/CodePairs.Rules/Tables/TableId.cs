@@ -67,6 +67,21 @@ public static class Tables
     /// <summary>The tables a claim of this setting is judged by, in check order.</summary>
     public static IReadOnlyList<TableId> For(Setting setting) => setting == Setting.Hospital ? HospitalTables : PractitionerTables;
 
+    /// <summary>The rule that decides which version of a table is in force on a date: the latest one effective on or
+    /// before it; before every version, the earliest when the table's rows carry their own dates (PTP, AOC: CMS keeps
+    /// history in each file), else none (MUE rows carry no dates). Used by the engine and by the catalogue alike.</summary>
+    public static T? InForce<T>(this TableId table, IEnumerable<T> versions, DateOnly date, Func<T, DateOnly> effectiveFrom) where T : class
+    {
+        T? latest = null, earliest = null;
+        foreach (var v in versions)
+        {
+            var from = effectiveFrom(v);
+            if (from <= date && (latest is null || from > effectiveFrom(latest))) latest = v;
+            if (earliest is null || from < effectiveFrom(earliest)) earliest = v;
+        }
+        return latest ?? (TableKinds.RowsCarryDates(table.Kind()) ? earliest : null);
+    }
+
     private static readonly TableId[] PractitionerTables = [TableId.PtpPractitioner, TableId.AddOn, TableId.MuePractitioner];
     private static readonly TableId[] HospitalTables = [TableId.PtpHospital, TableId.AddOn, TableId.MueHospital];
 }
