@@ -55,8 +55,8 @@ finally
     if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     await tables.DeleteTableAsync(catalogTable);
     await tables.DeleteTableAsync(editsTable);
-    await blobs.DeleteBlobContainerAsync(dropContainer);
-    await blobs.DeleteBlobContainerAsync(snapshotContainer);
+    await blobs.GetBlobContainerClient(dropContainer).DeleteIfExistsAsync();
+    await blobs.GetBlobContainerClient(snapshotContainer).DeleteIfExistsAsync();
 }
 
 async Task<string> DropAsync(string name, GeneratorOptions options)
