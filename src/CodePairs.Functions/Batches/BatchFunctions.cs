@@ -67,7 +67,10 @@ public sealed class BatchFunctions(BatchProcessor processor)
     public async Task<IResult> BatchStatus(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/batches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var status = await processor.GetStatusAsync(id, cancellationToken);
+        // The id becomes a storage path: only the documented shape goes on; anything else is a 400, never a lookup.
+        if (!BatchId.TryParse(id, out var batchId, out var reason))
+            return Problems.BadRequest("Invalid batch id", $"The id is not a batch id ({reason}): it is the {BatchId.Shape}.");
+        var status = await processor.GetStatusAsync(batchId, cancellationToken);
         return status is null
             ? Problems.NotFound("No such batch", "No batch has this id: it is the 'id' returned by POST /api/v1/batches (base64url of the input name, a dot, its ETag).")
             : TypedResults.Ok(status);

@@ -44,6 +44,17 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// </summary>
     public async Task<BatchPlan?> StartAsync(BlobClient input, CancellationToken cancellationToken)
     {
+        // The event's name becomes a storage path: only a checked batch name in the input container goes on.
+        if (!string.Equals(input.BlobContainerName, _options.InputContainer, StringComparison.Ordinal))
+        {
+            Log.BatchNameRefused(logger, "the blob is not in the batch input container", BatchMessages.NameHash(input.BlobContainerName + "/" + input.Name));
+            return null;
+        }
+        if (!BatchBlobName.TryParse(input.Name, out _, out var nameProblem))
+        {
+            Log.BatchNameRefused(logger, nameProblem, BatchMessages.NameHash(input.Name));
+            return null;
+        }
         BlobProperties properties;
         try { properties = (await input.GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -125,9 +136,14 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>Runs one chunk from a queue message.</summary>
     public async Task ProcessChunkMessageAsync(string message, CancellationToken cancellationToken)
     {
-        var m = JsonSerializer.Deserialize<ChunkMessage>(message, BatchJson.Options) ?? throw new InvalidOperationException("empty chunk message");
+        if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
+        {
+            Log.BatchMessageRefused(logger, _options.ChunkQueue, reason);
+            return;
+        }
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
         if (plan is null) { Log.BatchPlanMissing(logger, m.ETag); return; }
+        if (m.Index >= plan.Chunks.Count) { Log.BatchMessageRefused(logger, _options.ChunkQueue, "the chunk index is not in the batch's plan"); return; }
         await ProcessChunkAsync(plan, m.Index, cancellationToken);
     }
 
@@ -262,8 +278,11 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>A batch-chunks message that failed every retry: the batch is marked failed.</summary>
     public async Task RecordChunkPoisonAsync(string message, CancellationToken cancellationToken)
     {
-        var m = JsonSerializer.Deserialize<ChunkMessage>(message, BatchJson.Options);
-        if (m is null) return;
+        if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
+        {
+            Log.BatchMessageRefused(logger, _options.ChunkQueue + "-poison", reason);
+            return;
+        }
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
         await FailAsync(plan?.Input ?? new BatchInput(m.Container, m.Name, m.ETag, 0, "", false),
             $"chunk {m.Index} failed after the host's retries (see the function logs of ValidateBatchChunk)", cancellationToken);
@@ -275,13 +294,14 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// </summary>
     public async Task RecordBlobPoisonAsync(string message, CancellationToken cancellationToken)
     {
-        using var doc = JsonDocument.Parse(message);
-        string? Get(string name) => doc.RootElement.EnumerateObject().FirstOrDefault(p => p.NameEquals(name) || string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
-        var function = Get("FunctionId");
-        if (function is not null && !function.EndsWith("." + BatchFunctions.BlobFunction, StringComparison.Ordinal)) return;
-        if (Get("ContainerName") is not { } container || Get("BlobName") is not { } name || Get("ETag") is not { } etag) return;
+        if (!BatchMessages.TryReadBlobPoison(message, _options.InputContainer, out var blob, out var reason))
+        {
+            if (reason.Length > 0) Log.BatchMessageRefused(logger, "webjobs-blobtrigger-poison", reason);
+            return;
+        }
+        var (name, etag) = (blob.Name.Value, blob.ETag.Value);
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(name, etag) + BatchNames.Plan, cancellationToken);
-        await FailAsync(plan?.Input ?? new BatchInput(container, name, BatchNames.Tag(etag), 0, "", false),
+        await FailAsync(plan?.Input ?? new BatchInput(_options.InputContainer, name, etag, 0, "", false),
             "the batch failed after the host's retries (see the function logs of ValidateBatchBlob)", cancellationToken);
     }
 
@@ -308,10 +328,13 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     }
 
     /// <summary>The batch's status: the summary once written, else status.json plus the chunks done so far. Null if unknown.</summary>
-    public async Task<BatchStatusView?> GetStatusAsync(string id, CancellationToken cancellationToken)
+    public Task<BatchStatusView?> GetStatusAsync(string id, CancellationToken cancellationToken)
+        => BatchId.TryParse(id, out var parsed, out _) ? GetStatusAsync(parsed, cancellationToken) : Task.FromResult<BatchStatusView?>(null);
+
+    /// <summary>The batch's status (see the string overload); the id is already checked, so the path stays in its folder.</summary>
+    public async Task<BatchStatusView?> GetStatusAsync(BatchId id, CancellationToken cancellationToken)
     {
-        if (!BatchNames.TryParseId(id, out var name, out var etag)) return null;
-        var prefix = BatchNames.Prefix(name, etag);
+        var prefix = BatchNames.Prefix(id.Name.Value, id.ETag.Value);
         if (await ReadJson<BatchSummaryDocument>(prefix + BatchNames.Summary, cancellationToken) is { } summary)
             return new BatchStatusView(summary.Id, summary.Status, summary.Input, summary.Outputs, summary.LinesIn,
                 summary.LinesValidated + summary.LinesRejected, summary.Chunks, summary.Chunks, summary.CompletedAt, summary.Error, summary);

@@ -50,7 +50,7 @@ public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<Azurite
     }
 
     [Fact]
-    public async Task ThePostRefusesOtherMediaTypesAndEmptyBodiesAndTheStatusRouteUnknownIds()
+    public async Task ThePostRefusesOtherMediaTypesAndEmptyBodiesAndTheStatusRouteUnknownAndMalformedIds()
     {
         AzuriteFixture.RequireAzurite();
         var functions = new BatchFunctions(new BatchKit(azurite).Processor);
@@ -58,10 +58,13 @@ public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal(415, (await HttpTestKit.Execute(await functions.SubmitBatch(xml, CancellationToken.None), xml)).Status);
         var empty = Post([], "text/csv");
         Assert.Equal(400, (await HttpTestKit.Execute(await functions.SubmitBatch(empty, CancellationToken.None), empty)).Status);
-        foreach (var id in new[] { "nope", "bm9wZQ.0x1", "!!.x" })
+        // A well-formed id of no batch is a 404; a malformed one is a 400 (BatchNameTests has the hostile forms).
+        var unknown = HttpTestKit.Request("GET");
+        Assert.Equal(404, (await HttpTestKit.Execute(await functions.BatchStatus(unknown, "bm9wZQ.0x1", CancellationToken.None), unknown)).Status);
+        foreach (var id in new[] { "nope", "!!.x" })
         {
             var get = HttpTestKit.Request("GET");
-            Assert.Equal(404, (await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get)).Status);
+            Assert.Equal(400, (await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get)).Status);
         }
     }
 }
