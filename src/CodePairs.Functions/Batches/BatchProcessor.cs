@@ -168,7 +168,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         {
             await using var raw = await OpenInput(input, plan.Input.ETag, chunk.Offset, cancellationToken);
             Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
-            if (plan.Input.Gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
+            if (plan.Input.Gzip) stream = new GzipInputStream(stream, _options.Gzip());
             await using var _ = stream;
             var format = plan.Input.Format == "csv" ? BatchFormat.Csv : BatchFormat.JsonLines;
             var slice = index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
@@ -261,7 +261,11 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         return true;
     }
 
-    /// <summary>Records a batch that cannot complete (unreadable file, replaced input, poisoned after retries).</summary>
+    /// <summary>
+    /// Records a batch that cannot complete (unreadable file, replaced input, poisoned after retries), once: the first
+    /// summary written stands (a late poison message or a second failing chunk does not replace its reason, and a
+    /// completed batch is never marked failed). Returns normally, so the trigger's message is done and never comes back.
+    /// </summary>
     public async Task FailAsync(BatchInput input, string error, CancellationToken cancellationToken)
     {
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -269,7 +273,17 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var now = time.GetUtcNow();
         var summary = new BatchSummaryDocument(BatchNames.Id(input.Name, input.ETag), BatchState.Failed, input, Outputs(input),
             0, 0, 0, 0, 0, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), [], 0, now, now, 0, 0, 0, error);
-        await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
+        try
+        {
+            await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Already finished (or failed) — or our own write whose response was lost: either way the first one stands.
+            Log.BatchAlreadyDone(logger, input.ETag);
+            return;
+        }
         await Output.GetBlobClient(prefix + BatchNames.Status).UploadAsync(Json(new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
             null, 0, 0, 0, now, error)), overwrite: true, cancellationToken);
         Log.BatchFailed(logger, input.ETag);
