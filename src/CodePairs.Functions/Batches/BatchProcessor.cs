@@ -55,6 +55,8 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Log.BatchNameRefused(logger, nameProblem, BatchMessages.NameHash(input.Name));
             return null;
         }
+        // The trigger's client only names the blob: every call goes through this door's clients and their retries.
+        input = blobs.GetBlobContainerClient(_options.InputContainer).GetBlobClient(input.Name);
         BlobProperties properties;
         try { properties = (await input.GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -336,8 +338,16 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var input = new BatchInput(container.Name, name, etag, -1, extension.Contains("jsonl", StringComparison.Ordinal) ? "jsonl" : "csv", gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
-            new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        try
+        {
+            await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // The name is new, so the status already there is our own: a retry after a lost response, or the batch
+            // already started by its BlobCreated event. Either way the batch is queued or further along.
+        }
         return status;
     }
 
