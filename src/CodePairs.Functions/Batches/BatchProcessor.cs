@@ -34,6 +34,12 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>Test hook: called after each staged output part with (chunk, part count).</summary>
     internal Action<int, int>? AfterStage { get; set; }
 
+    /// <summary>Test and chaos hook: called at the protocol's crash points (<see cref="CrashPoints"/>), e.g. to die there.</summary>
+    internal Action<string>? AtPoint { get; set; }
+
+    /// <summary>The points between durable steps where a crash is interesting (the kill -9 checks of docs/operations.md).</summary>
+    public static readonly string[] CrashPoints = ["planned", "enqueued", "chunk-staged", "chunk-done", "results-committed", "committed"];
+
     public long MaxSubmitBytes => _options.MaxSubmitBytes;
 
     public BlobContainerClient Output => blobs.GetBlobContainerClient(_options.OutputContainer);
@@ -113,6 +119,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             {
                 plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
             }
+            AtPoint?.Invoke("planned");
             await WriteStatus(plan, BatchState.Running, null, cancellationToken);
             Log.BatchStarted(logger, etag, properties.ContentLength, plan.Chunks.Count);
         }
@@ -130,6 +137,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             await queue.SendMessageAsync(JsonSerializer.Serialize(new ChunkMessage(plan.Input.Container, plan.Input.Name, etag, chunk.Index), BatchJson.Options),
                 cancellationToken);
         }
+        AtPoint?.Invoke("enqueued");
         // Every chunk may already be done (a re-delivery after a crash between the last chunk and the commit).
         await TryCommitAsync(plan, cancellationToken);
         return plan;
@@ -223,6 +231,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Metadata = new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }, cancellationToken);
         Log.BatchChunkDone(logger, plan.Input.ETag, index, summary.LinesIn, summary.LinesRejected, clock.ElapsedMilliseconds);
+        AtPoint?.Invoke("chunk-done");
         await TryCommitAsync(plan, cancellationToken);
     }
 
@@ -242,10 +251,12 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         await Output.GetBlockBlobClient(prefix + BatchNames.Results).CommitBlockListAsync(
             chunks.SelectMany(c => Enumerable.Range(0, c.ResultParts).Select(p => BatchNames.BlockId(c.Index, p))),
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
+        AtPoint?.Invoke("results-committed");
         await Output.GetBlockBlobClient(prefix + BatchNames.Rejected).CommitBlockListAsync(
             chunks.SelectMany(c => Enumerable.Range(0, c.RejectedParts).Select(p => BatchNames.BlockId(c.Index, p))),
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
 
+        AtPoint?.Invoke("committed");
         long linesIn = chunks.Sum(c => c.LinesIn), validated = chunks.Sum(c => c.LinesValidated), rejected = chunks.Sum(c => c.LinesRejected);
         if (linesIn != validated + rejected || (plan.LinesIn >= 0 && plan.LinesIn != linesIn))
             throw new InvalidOperationException($"batch: lines in ({linesIn}, planned {plan.LinesIn}) != validated ({validated}) + rejected ({rejected})");
@@ -389,9 +400,10 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     private StagedBlocks Staged(string blobName, int chunk, CancellationToken cancellationToken)
     {
         var hook = AfterStage;
+        var point = AtPoint;
         return new StagedBlocks(Output.GetBlockBlobClient(blobName), chunk, _options.PartBytes, cancellationToken)
         {
-            AfterStage = hook is null ? null : parts => hook(chunk, parts),
+            AfterStage = hook is null && point is null ? null : parts => { hook?.Invoke(chunk, parts); if (parts == 2) point?.Invoke("chunk-staged"); },
         };
     }
 
