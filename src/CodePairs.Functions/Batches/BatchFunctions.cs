@@ -58,7 +58,9 @@ public sealed class BatchFunctions(BatchProcessor processor)
         var limit = processor.MaxSubmitBytes;
         if (request.ContentLength is { } length && length > limit) return Problems.PayloadTooLarge(limit);
         if (request.ContentLength is 0) return Problems.BadRequest("Empty batch", "The request body is empty: send the file's bytes.");
-        var status = await processor.SubmitAsync(request.Body, extension, media, cancellationToken);
+        BatchStatusView status;
+        try { status = await processor.SubmitAsync(new SubmitBodyStream(request.Body, limit), extension, media, cancellationToken); }
+        catch (SubmitBodyTooLargeException) { return Problems.PayloadTooLarge(limit); } // nothing was committed
         var location = $"/api/v1/batches/{status.Id}";
         return TypedResults.Accepted(location, status);
     }

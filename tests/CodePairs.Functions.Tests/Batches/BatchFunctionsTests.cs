@@ -67,4 +67,22 @@ public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<Azurite
             Assert.Equal(400, (await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get)).Status);
         }
     }
+
+    [Fact]
+    public async Task ABodyWithoutContentLengthIsCutOffAtTheSubmitLimitWith413AndNothingIsStored()
+    {
+        AzuriteFixture.RequireAzurite();
+        var kit = new BatchKit(azurite);
+        kit.Options.MaxSubmitBytes = 1024 * 1024;
+        var functions = new BatchFunctions(kit.Processor);
+        var request = Post(BatchKit.Utf8(BatchKit.Generate(100_000)), "text/csv");
+        request.ContentLength = null; // chunked: the header cannot be trusted to carry the size
+        var (status, body, _) = await HttpTestKit.Execute(await functions.SubmitBatch(request, CancellationToken.None), request);
+        Assert.Equal(413, status);
+        Assert.Equal("https://codepairs.dev/problems/payload-too-large", body.GetProperty("type").GetString());
+        var stored = new List<string>();
+        await foreach (var b in kit.Input.GetBlobsAsync()) stored.Add(b.Name);
+        Assert.Empty(stored);
+        Assert.False(await kit.Output.ExistsAsync());
+    }
 }
