@@ -6,7 +6,7 @@ namespace CodePairs.Rules.Batch;
 /// data, or UTF-16 without a mark). Wraps the (decompressed) bytes the planner and the reader see, so a file fails
 /// the same way whatever its size and however it is chunked.
 /// </summary>
-public sealed class BatchContentStream : Stream
+public sealed class BatchContentStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _checkStart;
@@ -37,8 +37,6 @@ public sealed class BatchContentStream : Stream
         Check(buffer.Span[..n]);
         return n;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -78,14 +76,4 @@ public sealed class BatchContentStream : Stream
         if (disposing) _inner.Dispose();
         base.Dispose(disposing);
     }
-
-    public override void Flush() { }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -21,7 +21,7 @@ public sealed record GzipLimits(long MaxBytesOut, int MaxRatio, long RatioFloorB
 /// clients write); concatenated members fail the trailer check with a reason. Every failure is a
 /// <see cref="BatchFileException"/>: the batch fails for its content, once, and is not retried.
 /// </summary>
-public sealed class GzipInputStream : Stream
+public sealed class GzipInputStream : ReadOnlyStream
 {
     private readonly TailStream _compressed;
     private readonly GZipStream _gzip;
@@ -61,8 +61,6 @@ public sealed class GzipInputStream : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     private void Verify()
     {
         _verified = true;
@@ -83,18 +81,8 @@ public sealed class GzipInputStream : Stream
         base.Dispose(disposing);
     }
 
-    public override void Flush() { }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     /// <summary>Counts the bytes read through it and keeps the last eight.</summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ReadOnlyStream
     {
         private readonly byte[] _tail = new byte[8];
         public long BytesRead { get; private set; }
@@ -118,22 +106,10 @@ public sealed class GzipInputStream : Stream
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        protected override void Dispose(bool disposing)
+            protected override void Dispose(bool disposing)
         {
             if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
-
-        public override void Flush() { }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -14,18 +14,38 @@ public class BatchCrashTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
 
     public static TheoryData<string> Points() => new(BatchProcessor.CrashPoints);
 
+    private static readonly byte[] Bytes = BatchKit.Utf8(BatchKit.Generate(10_000));
+    private static readonly SemaphoreSlim ReferenceLock = new(1, 1);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AzuriteFixture, ReferenceRun> ReferenceRuns = new();
+
+    private sealed record ReferenceRun(BatchKit Kit, Azure.Storage.Blobs.BlobClient Blob);
+
+    /// <summary>The uninterrupted run, once per class fixture (its containers live as long as the fixture).</summary>
+    private async Task<(BatchKit Kit, Azure.Storage.Blobs.BlobClient Blob)> Reference()
+    {
+        await ReferenceLock.WaitAsync();
+        try
+        {
+            if (!ReferenceRuns.TryGetValue(azurite, out var run))
+            {
+                var kit = new BatchKit(azurite, chunkBytes: 64 * 1024, partBytes: 16 * 1024);
+                var blob = await kit.Upload("crash.csv", Bytes);
+                await kit.Run(blob);
+                ReferenceRuns.Add(azurite, run = new ReferenceRun(kit, blob));
+            }
+            return (run.Kit, run.Blob);
+        }
+        finally { ReferenceLock.Release(); }
+    }
+
     [Theory]
     [MemberData(nameof(Points))]
     public async Task ABatchThatDiesAtACrashPointAndIsRunAgainEndsExactlyAsAnUninterruptedRun(string point)
     {
         AzuriteFixture.RequireAzurite();
-        var bytes = BatchKit.Utf8(BatchKit.Generate(20_000));
-        var reference = new BatchKit(azurite, chunkBytes: 128 * 1024, partBytes: 16 * 1024);
-        var r = await reference.Upload("crash.csv", bytes);
-        await reference.Run(r);
-
-        var kit = new BatchKit(azurite, chunkBytes: 128 * 1024, partBytes: 16 * 1024);
-        var blob = await kit.Upload("crash.csv", bytes);
+        var (reference, r) = await Reference();
+        var kit = new BatchKit(azurite, chunkBytes: 64 * 1024, partBytes: 16 * 1024);
+        var blob = await kit.Upload("crash.csv", Bytes);
         var crashed = false;
         kit.Processor.AtPoint = p => { if (p == point && !crashed) { crashed = true; throw new Crash(p); } };
         await Assert.ThrowsAsync<Crash>(async () => { await kit.Processor.StartAsync(blob, CancellationToken.None); await kit.Drain(); });
