@@ -159,6 +159,18 @@ public class InputTests
     }
 
     [Fact]
+    public void AnUnknownCodeThatARulePackJudgesIsNotSaidToBeUnchecked()
+    {
+        // Issue 13: 77003 denied through the pack also carried "No PTP, add-on or MUE check could be made for it".
+        var rules = new RuleSetBuilder().AddMue(TableId.MuePractitioner, "2026-07-01", new DateOnly(2026, 7, 1), TestRules.PractitionerMue[..1].Select(CmsRows.Mue)).Build();
+        var r = new ClaimValidator(rules, [RulePack.Fluoroscopy77003]).Validate(Claim(Line("77003")));
+        Assert.Equal(Severity.Deny, r.Single("pack.add-on-no-primary").Severity);
+        var unknown = r.Single("input.unknown-code").Message;
+        Assert.EndsWith("No CMS PTP, add-on or MUE check could be made for it; the rule pack cpt-77003 still checked it.", unknown);
+        Assert.EndsWith("No PTP, add-on or MUE check could be made for it.", new ClaimValidator(rules).Validate(Claim(Line("77003"))).Single("input.unknown-code").Message);
+    }
+
+    [Fact]
     public void ParserCollectsEveryProblemWithLineNumbers()
     {
         var input = new ClaimInput

@@ -17,8 +17,8 @@ public sealed class ClaimValidator
         _rules = rules;
         _packs = packs?.ToArray() ?? [];
         _checks = _packs.Length == 0
-            ? [UnknownCodeCheck.Instance, PtpCheck.Instance, AddOnCheck.Instance, MueCheck.Instance]
-            : [UnknownCodeCheck.Instance, PtpCheck.Instance, AddOnCheck.Instance, MueCheck.Instance, new PackCheck(_packs)];
+            ? [new UnknownCodeCheck(_packs), PtpCheck.Instance, AddOnCheck.Instance, MueCheck.Instance]
+            : [new UnknownCodeCheck(_packs), PtpCheck.Instance, AddOnCheck.Instance, MueCheck.Instance, new PackCheck(_packs)];
     }
 
     public RuleSet Rules => _rules;
@@ -67,14 +67,20 @@ public sealed class ClaimValidator
             .OrderBy(s => Tables.TryParse(s.Table, out var t) ? (int)t : int.MaxValue).ThenBy(s => s.EffectiveFrom).ToArray();
 }
 
-/// <summary>A well-formed code that no table of the rule set names: nothing could be checked for it.</summary>
-internal sealed class UnknownCodeCheck : IClaimCheck
+/// <summary>A well-formed code that no table of the rule set names: no CMS table could be checked for it. A rule pack
+/// with rules for it on the line's date still judges it, and the warning says so (rather than "nothing was checked").</summary>
+internal sealed class UnknownCodeCheck(RulePack[] packs) : IClaimCheck
 {
-    public static readonly UnknownCodeCheck Instance = new();
-
     public void Check(ref ClaimContext c)
     {
         for (var i = 0; i < c.Lines; i++)
-            if (c.Ids[i] < 0) c.Report.Add(Explain.UnknownCode(c.Claim, i));
+            if (c.Ids[i] < 0) c.Report.Add(Explain.UnknownCode(c.Claim, i, PacksFor(c.Claim, i, NcciDate.FromDay(c.Days[i]))));
+    }
+
+    private string[] PacksFor(Claim claim, int i, DateOnly dos)
+    {
+        if (packs.Length == 0) return [];
+        var code = claim.Lines[i].Code;
+        return packs.Where(p => p.AppliesTo(claim.Setting, dos) && p.Rules.Any(r => r.Code == code && r.InForce(dos))).Select(p => p.Name).ToArray();
     }
 }

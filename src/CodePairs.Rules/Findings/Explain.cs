@@ -7,7 +7,8 @@ internal static class Explain
     private static readonly IReadOnlyList<string> BypassNames = NcciModifiers.Bypass.Select(m => m.ToString()).ToArray();
     private static readonly string NotBypassNames = string.Join(", ", NcciModifiers.NotBypass);
 
-    public static Finding UnknownCode(Claim claim, int i)
+    /// <param name="packs">The rule packs that still judge the line (their findings say what they found).</param>
+    public static Finding UnknownCode(Claim claim, int i, IReadOnlyList<string> packs)
     {
         var code = claim.Lines[i].Code.ToString();
         return new Finding
@@ -16,7 +17,10 @@ internal static class Explain
             Severity = Severity.Warning,
             Rule = "input.unknown-code",
             MessageFactory = () => $"Line {i + 1}: {code} appears in no NCCI table loaded (no version of any PTP, add-on or MUE table names it); it may be " +
-                      "deleted, not yet effective, or mistyped. No PTP, add-on or MUE check could be made for it.",
+                      "deleted, not yet effective, or mistyped. " +
+                      (packs.Count == 0
+                          ? "No PTP, add-on or MUE check could be made for it."
+                          : $"No CMS PTP, add-on or MUE check could be made for it; the rule pack{(packs.Count > 1 ? "s" : "")} {string.Join(", ", packs)} still checked it."),
             Lines = [i + 1],
             Codes = [code],
             DateOfService = claim.DateOf(i),
