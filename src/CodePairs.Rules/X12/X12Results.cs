@@ -1,0 +1,78 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CodePairs.Rules.Batch;
+
+namespace CodePairs.Rules.X12;
+
+/// <summary>
+/// How results of an 837 point back to the file: the claim's CLM segment and each line's SV1/SV2 segment, line
+/// numbers as the 837 counts its service lines (a line that was not checked keeps its place), and no date of service
+/// in any message (results hold the claim id and the codes; the segments locate the rest in the biller's own file).
+/// </summary>
+public static partial class X12Results
+{
+    public const string ResultHeader = "claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message";
+    public const string RejectedHeader = "segment,claim_id,claim_segment,reason";
+
+    /// <summary>The 837 service-line numbers of engine lines (1-based), joined with ';'.</summary>
+    public static string ClaimLines(X12ClaimInfo info, IReadOnlyList<int> lines)
+    {
+        if (lines.Count == 0) return "";
+        if (lines.Count == 1) return Number(info, lines[0]).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sb = new StringBuilder();
+        foreach (var l in lines)
+        {
+            if (sb.Length > 0) sb.Append(';');
+            sb.Append(Number(info, l));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A finding's message with 837 line numbers, the date of service left out, and how spanning, minute or
+    /// fractional lines were read.</summary>
+    public static string Message(X12ClaimInfo info, Finding finding)
+    {
+        var message = finding.Message;
+        if (!IsIdentity(info.LineNumbers)) message = LineReference().Replace(message, m => Renumber(info, m));
+        if (finding.DateOfService is { } dos)
+            message = message.Replace($" on {dos:yyyy-MM-dd}", " on the date of service", StringComparison.Ordinal);
+        if (info.LineNotes is { } notes)
+        {
+            StringBuilder? sb = null;
+            foreach (var l in finding.Lines)
+            {
+                if (l < 1 || l > notes.Count || notes[l - 1] is not { } note) continue;
+                sb ??= new StringBuilder(message);
+                sb.Append(" (").Append(note).Append(')');
+            }
+            if (sb is not null) message = sb.ToString();
+        }
+        return message;
+    }
+
+    /// <summary>The message of a clean claim's row: empty, or how many of its service lines were not checked.</summary>
+    public static string CleanMessage(X12ClaimInfo info)
+        => info.NotChecked.Count == 0 ? ""
+            : $"clean as far as checked: {info.ServiceLines - info.NotChecked.Count} of {info.ServiceLines} service lines checked; " +
+              $"{info.NotChecked.Count} not checked (see the not-checked row{(info.NotChecked.Count == 1 ? "" : "s")})";
+
+    private static int Number(X12ClaimInfo info, int engineLine)
+        => engineLine >= 1 && engineLine <= info.LineNumbers.Count ? info.LineNumbers[engineLine - 1] : engineLine;
+
+    private static bool IsIdentity(IReadOnlyList<int> numbers)
+    {
+        for (var i = 0; i < numbers.Count; i++) if (numbers[i] != i + 1) return false;
+        return true;
+    }
+
+    private static string Renumber(X12ClaimInfo info, Match m)
+        => m.Groups[1].Value + " " + LineNumber().Replace(m.Groups[2].Value, n => Number(info, int.Parse(n.Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>"line 2", "Line 2:", "lines 1, 2", "line 1 or 2": how findings name claim lines.</summary>
+    [GeneratedRegex(@"\b([Ll]ines?) (\d+(?:(?:, | or | and )\d+)*)")]
+    private static partial Regex LineReference();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex LineNumber();
+}
