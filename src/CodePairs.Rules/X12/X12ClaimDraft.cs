@@ -76,13 +76,14 @@ internal sealed class X12ClaimDraft
     {
         var id = sv1 ? "SV1" : "SV2";
         var expected = _kind == X12Kind.Institutional ? "SV2" : "SV1";
+        if (_lines.Count == 0) { Error(segment, X12Text.At(segment, id, null, "a service line without LX before it (loop 2400 starts with LX)")); return; }
+        var line = _lines[^1];
         if ((_kind is X12Kind.Professional or X12Kind.Institutional) && id != expected)
         {
             Error(segment, X12Text.At(segment, id, null, $"an {id} service line in an {(_kind == X12Kind.Institutional ? "837I" : "837P")} transaction set, which uses {expected}"));
+            if (line.ServiceSegment == 0) line.ServiceSegment = segment; // the line has its (wrong) service segment: one problem, not two
             return;
         }
-        if (_lines.Count == 0) { Error(segment, X12Text.At(segment, id, null, "a service line without LX before it (loop 2400 starts with LX)")); return; }
-        var line = _lines[^1];
         if (line.ServiceSegment != 0) { Error(segment, X12Text.At(segment, id, null, $"a second {id} in service line {line.Number} (LX at segment {line.LxSegment})")); return; }
         var before = _errors.Count;
         if (sv1) line.ReadSv1(segment, data, d, _errors);
@@ -133,20 +134,22 @@ internal sealed class X12ClaimDraft
                 Error(line.ServiceSegment, X12Text.At(line.ServiceSegment, _kind == X12Kind.Institutional ? "SV2" : "SV1", null,
                     $"service line {line.Number} has no date of service: no DTP*472 on the line and no {(_kind == X12Kind.Institutional ? "statement dates (DTP*434)" : "DTP*472")} on the claim"));
         }
+        // A claim outside an 837P/837I is not read as one (its segments follow another guide), so that comes first.
+        if (_orphan) return Reject(_segment, $"segment {_segment} CLM: a claim outside any transaction set (no ST before it); not checked");
+        var foreign = _kind switch
+        {
+            X12Kind.Dental => "not checked: a dental claim (837D); NCCI edits cover CPT/HCPCS services, not CDT",
+            X12Kind.Unknown837 => "not checked: its transaction set is neither 837P (005010X222A1) nor 837I (005010X223A2)",
+            X12Kind.NotClaims => "not checked: a CLM in a transaction set that is not an 837",
+            _ => null,
+        };
+        if (foreign is not null) return Reject(_segment, foreign);
         if (_errors.Count > 0)
         {
             var reasons = string.Join("; ", _errors.Take(MaxReasons)) + (_errors.Count > MaxReasons ? $"; and {_errors.Count - MaxReasons} more problems" : "");
             return Reject(_errorSegment, $"{reasons}; the claim (CLM at segment {_segment}) is not checked");
         }
-        if (_orphan) return Reject(_segment, $"segment {_segment} CLM: a claim outside any transaction set (no ST before it); not checked");
-        var notChecked = _kind switch
-        {
-            X12Kind.Dental => "not checked: a dental claim (837D); NCCI edits cover CPT/HCPCS services, not CDT",
-            X12Kind.Unknown837 => "not checked: its transaction set is neither 837P (005010X222A1) nor 837I (005010X223A2)",
-            X12Kind.NotClaims => "not checked: a CLM in a transaction set that is not an 837",
-            _ => _notChecked,
-        };
-        if (notChecked is not null) return Reject(_segment, notChecked);
+        if (_notChecked is not null) return Reject(_segment, _notChecked);
         if (_lines.Count == 0) return Reject(_segment, $"segment {_segment} CLM: the claim has no service line (loop 2400: LX with SV1/SV2); not checked");
         if (_lines.Count > maxLines)
             return Reject(_lines[maxLines].LxSegment, $"segment {_lines[maxLines].LxSegment} LX: the claim has {_lines.Count} service lines; an {(_kind == X12Kind.Institutional ? "837I" : "837P")} claim has at most {maxLines}; not checked");

@@ -67,7 +67,12 @@ public sealed class X12ClaimReader
     private bool Next(out X12SyntaxException? fatal)
     {
         fatal = null;
-        try { return _segments.MoveNext(); }
+        try
+        {
+            if (_segments.MoveNext()) return true;
+            if (!_resumed && _segments.Number == 0) throw new BatchFileException("segment 1: the file is empty; an X12 file starts with an ISA segment");
+            return false;
+        }
         catch (X12SyntaxException e) when (_resumed || e.Segment > 1)
         {
             fatal = e;
