@@ -9,6 +9,7 @@ using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Rules;
 using CodePairs.Rules.Batch;
+using CodePairs.Rules.X12;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -65,9 +66,15 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         if (plan is null)
         {
             var gzip = input.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            var format = BatchReader.FormatOf(gzip ? input.Name[..^3] : input.Name);
-            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength,
-                format == BatchFormat.Csv ? "csv" : "jsonl", gzip);
+            var inner = gzip ? input.Name[..^3] : input.Name;
+            BatchFormat format;
+            try { format = X12Files.MaySniff(inner) ? BatchReader.FormatOf(inner, await HeadAsync(input, etag, gzip, cancellationToken)) : BatchReader.FormatOf(inner); }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                Log.BatchInputChanged(logger, etag);
+                return null;
+            }
+            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength, FormatName(format), gzip);
             IReadOnlyList<ChunkPlan> chunks;
             int? width = null;
             if (gzip || properties.ContentLength <= _options.ChunkBytes)
@@ -154,8 +161,10 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
             if (plan.Input.Gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
             await using var _ = stream;
-            var format = plan.Input.Format == "csv" ? BatchFormat.Csv : BatchFormat.JsonLines;
-            var slice = index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
+            var format = FormatOf(plan.Input.Format);
+            var slice = format == BatchFormat.X12
+                ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
+                : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
             var setting = Enum.Parse<CodePairs.Rules.Setting>(plan.DefaultSetting, ignoreCase: true);
             var reader = new BatchReader(stream, format, setting, slice);
 
@@ -167,8 +176,8 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             {
                 if (index == 0)
                 {
-                    resultsText.Write(BatchCheck.ResultHeader + "\r\n");
-                    rejectedText.Write(BatchCheck.RejectedHeader + "\r\n");
+                    resultsText.Write(BatchCheck.ResultHeaderFor(format) + "\r\n");
+                    rejectedText.Write(BatchCheck.RejectedHeaderFor(format) + "\r\n");
                 }
                 summary = BatchCheck.Run(reader, loaded.Validator, resultsText, rejectedText, cancellationToken: cancellationToken);
             }
@@ -199,7 +208,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
 
         var done = new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
             summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.ReleasesUsed, resultParts, rejectedParts,
-            clock.ElapsedMilliseconds);
+            clock.ElapsedMilliseconds, summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems);
         await Output.GetBlobClient(prefix + BatchNames.ChunkDone(index)).UploadAsync(Json(done), new BlobUploadOptions
         {
             Metadata = new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -239,6 +248,12 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             chunks.SelectMany(c => c.ReleasesUsed).Distinct().Order(StringComparer.Ordinal).ToArray(),
             chunks.Count, plan.StartedAt, completed, elapsed, chunks.Sum(c => c.Milliseconds),
             elapsed <= 0 ? linesIn * 1000.0 : Math.Round(linesIn * 1000.0 / elapsed, 1));
+        if (plan.Input.Format == "x12")
+            summary = summary with
+            {
+                Unit = "claim", ServiceLines = chunks.Sum(c => c.ServiceLines), ServiceLinesNotChecked = chunks.Sum(c => c.ServiceLinesNotChecked),
+                FileProblems = chunks.Sum(c => c.FileProblems),
+            };
         await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
         await WriteStatus(plan, BatchState.Completed, null, cancellationToken);
         Log.BatchCompleted(logger, plan.Input.ETag, linesIn, validated, rejected, elapsed);
@@ -299,7 +314,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         }, cancellationToken);
         var etag = BatchNames.Tag(uploaded.Value.ETag.ToString());
         var gzip = extension.EndsWith(".gz", StringComparison.Ordinal);
-        var input = new BatchInput(container.Name, name, etag, -1, extension.Contains("jsonl", StringComparison.Ordinal) ? "jsonl" : "csv", gzip);
+        var input = new BatchInput(container.Name, name, etag, -1, FormatName(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
@@ -346,6 +361,35 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         {
             AfterStage = hook is null ? null : parts => hook(chunk, parts),
         };
+    }
+
+    private static string FormatName(BatchFormat format) => format switch { BatchFormat.JsonLines => "jsonl", BatchFormat.X12 => "x12", _ => "csv" };
+
+    private static BatchFormat FormatOf(string name) => name switch { "jsonl" => BatchFormat.JsonLines, "x12" => BatchFormat.X12, _ => BatchFormat.Csv };
+
+    /// <summary>The first bytes of the file (decompressed when gzip), enough to tell an 837 from a CSV by its first segment.</summary>
+    private static async Task<byte[]> HeadAsync(BlobClient input, string etag, bool gzip, CancellationToken cancellationToken)
+    {
+        var download = await input.DownloadStreamingAsync(new BlobDownloadOptions
+        {
+            Range = new HttpRange(0, 4096),
+            Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + etag + "\"") },
+        }, cancellationToken);
+        await using var body = download.Value.Content;
+        Stream source = gzip ? new GZipStream(body, CompressionMode.Decompress) : body;
+        var head = new byte[X12Files.SniffBytes];
+        var n = 0;
+        try
+        {
+            while (n < head.Length)
+            {
+                var read = await source.ReadAsync(head.AsMemory(n), cancellationToken);
+                if (read == 0) break;
+                n += read;
+            }
+        }
+        catch (InvalidDataException) { } // not gzip after all: the chunk reports it
+        return head[..n];
     }
 
     private static Task<Stream> OpenInput(BlobClient input, string etag, long position, CancellationToken cancellationToken)
