@@ -9,7 +9,6 @@ using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Rules;
 using CodePairs.Rules.Batch;
-using CodePairs.Rules.X12;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -68,13 +67,13 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             var gzip = input.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             var inner = gzip ? input.Name[..^3] : input.Name;
             BatchFormat format;
-            try { format = X12Files.MaySniff(inner) ? BatchReader.FormatOf(inner, await HeadAsync(input, etag, gzip, cancellationToken)) : BatchReader.FormatOf(inner); }
+            try { format = await BatchInputFormat.DetectAsync(input, inner, etag, gzip, cancellationToken); }
             catch (RequestFailedException e) when (e.Status == 412)
             {
                 Log.BatchInputChanged(logger, etag);
                 return null;
             }
-            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength, FormatName(format), gzip);
+            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength, BatchInputFormat.Name(format), gzip);
             IReadOnlyList<ChunkPlan> chunks;
             int? width = null;
             if (gzip || properties.ContentLength <= _options.ChunkBytes)
@@ -161,7 +160,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
             if (plan.Input.Gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
             await using var _ = stream;
-            var format = FormatOf(plan.Input.Format);
+            var format = BatchInputFormat.Parse(plan.Input.Format);
             var slice = format == BatchFormat.X12
                 ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
                 : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
@@ -314,7 +313,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         }, cancellationToken);
         var etag = BatchNames.Tag(uploaded.Value.ETag.ToString());
         var gzip = extension.EndsWith(".gz", StringComparison.Ordinal);
-        var input = new BatchInput(container.Name, name, etag, -1, FormatName(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
+        var input = new BatchInput(container.Name, name, etag, -1, BatchInputFormat.Name(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
@@ -361,35 +360,6 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         {
             AfterStage = hook is null ? null : parts => hook(chunk, parts),
         };
-    }
-
-    private static string FormatName(BatchFormat format) => format switch { BatchFormat.JsonLines => "jsonl", BatchFormat.X12 => "x12", _ => "csv" };
-
-    private static BatchFormat FormatOf(string name) => name switch { "jsonl" => BatchFormat.JsonLines, "x12" => BatchFormat.X12, _ => BatchFormat.Csv };
-
-    /// <summary>The first bytes of the file (decompressed when gzip), enough to tell an 837 from a CSV by its first segment.</summary>
-    private static async Task<byte[]> HeadAsync(BlobClient input, string etag, bool gzip, CancellationToken cancellationToken)
-    {
-        var download = await input.DownloadStreamingAsync(new BlobDownloadOptions
-        {
-            Range = new HttpRange(0, 4096),
-            Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + etag + "\"") },
-        }, cancellationToken);
-        await using var body = download.Value.Content;
-        Stream source = gzip ? new GZipStream(body, CompressionMode.Decompress) : body;
-        var head = new byte[X12Files.SniffBytes];
-        var n = 0;
-        try
-        {
-            while (n < head.Length)
-            {
-                var read = await source.ReadAsync(head.AsMemory(n), cancellationToken);
-                if (read == 0) break;
-                n += read;
-            }
-        }
-        catch (InvalidDataException) { } // not gzip after all: the chunk reports it
-        return head[..n];
     }
 
     private static Task<Stream> OpenInput(BlobClient input, string etag, long position, CancellationToken cancellationToken)
