@@ -34,19 +34,20 @@ publish.SetAction(p => new PublishCommand(commands, Console.Out, Console.Error).
 var rules = new Command("rules", "Rule snapshots: import CMS files, inspect, profile a code, publish to storage") { import, inspect, code, publish };
 
 var checkSnapshot = new Argument<string>("snapshot") { Description = "a snapshot written by 'rules import'" };
-var checkClaims = new Argument<string>("claims") { Description = "claims.csv (claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]) or claims.jsonl" };
+var checkClaims = new Argument<string>("claims") { Description = "claims.csv (claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]), claims.jsonl, or an X12 837P/837I file (.837, .x12, .edi, or .txt starting with ISA)" };
 var checkOut = new Option<string>("--out", "-o") { Description = "write result rows here (default: stdout; the summary then goes to stderr)" };
-var checkSetting = new Option<string>("--setting", "-s") { Description = "setting for lines that name none: practitioner (default) or hospital" };
+var checkSetting = new Option<string>("--setting", "-s") { Description = "setting for CSV/JSON lines that name none: practitioner (default) or hospital (an 837 says it: 837P practitioner, 837I hospital)" };
 var checkInfo = new Option<bool>("--info") { Description = "also write info findings (bypassed edits, no published MUE)" };
-var check = new Command("check", "Check a claims file against a snapshot. Exit code: 0 clean, 1 findings, 2 rejected lines, 3 could not run") { checkSnapshot, checkClaims, checkOut, checkSetting, checkInfo };
+var check = new Command("check", "Check a claims file against a snapshot. Exit code: 0 clean, 1 findings, 2 rejected lines (837: rejected claims or envelope problems), 3 could not run") { checkSnapshot, checkClaims, checkOut, checkSetting, checkInfo };
 check.SetAction(p => commands.Check(p.GetValue(checkSnapshot)!, p.GetValue(checkClaims)!, p.GetValue(checkOut), p.GetValue(checkSetting), p.GetValue(checkInfo)));
 
 var generateFolder = new Argument<string>("folder") { Description = "where to write the CMS files" };
 var generateScale = new Option<string>("--scale") { Description = "small (tests) or full (a real release's size)", DefaultValueFactory = _ => "small" };
 var generateSeed = new Option<int>("--seed") { Description = "random seed (same seed, same release)", DefaultValueFactory = _ => 1 };
-var generateClaims = new Option<int>("--claims") { Description = "also write claims.csv with about this many lines" };
-var generate = new Command("generate", "Write a synthetic release in the official CMS formats and file names") { generateFolder, generateScale, generateSeed, generateClaims };
-generate.SetAction(p => commands.Generate(p.GetValue(generateFolder)!, p.GetValue(generateScale)!, p.GetValue(generateSeed), p.GetValue(generateClaims)));
+var generateClaims = new Option<int>("--claims") { Description = "also write a claims file with about this many (service) lines" };
+var generateClaimsFormat = new Option<string>("--claims-format") { Description = "csv (claims.csv, default), 837p or 837i (claims-837p.837 / claims-837i.837: X12 005010)", DefaultValueFactory = _ => "csv" };
+var generate = new Command("generate", "Write a synthetic release in the official CMS formats and file names") { generateFolder, generateScale, generateSeed, generateClaims, generateClaimsFormat };
+generate.SetAction(p => commands.Generate(p.GetValue(generateFolder)!, p.GetValue(generateScale)!, p.GetValue(generateSeed), p.GetValue(generateClaims), p.GetValue(generateClaimsFormat)!));
 
 root.Subcommands.Add(rules);
 root.Subcommands.Add(check);
