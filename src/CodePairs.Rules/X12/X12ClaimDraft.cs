@@ -160,16 +160,21 @@ internal sealed class X12ClaimDraft
     {
         var checkedLines = 0;
         foreach (var line in _lines) if (line.NotCheckedReason is null) checkedLines++;
-        var notChecked = new List<X12NotChecked>();
-        foreach (var line in _lines)
-            if (line.NotCheckedReason is not null)
-                notChecked.Add(new X12NotChecked(line.Number, line.ServiceSegment, line.OtherCode ?? "", $"not checked: {line.NotCheckedReason}"));
-        if (checkedLines == 0)
+        List<X12NotChecked>? notChecked = null;
+        if (checkedLines < _lines.Count)
+        {
+            notChecked = [];
+            foreach (var line in _lines)
+                if (line.NotCheckedReason is not null)
+                    notChecked.Add(new X12NotChecked(line.Number, line.ServiceSegment, line.OtherCode ?? "", $"not checked: {line.NotCheckedReason}"));
+        }
+        if (checkedLines == 0 && notChecked is not null)
             return Reject(_segment, $"not checked: no service line carries an HC (HCPCS/CPT) code ({string.Join("; ", notChecked.Take(MaxReasons).Select(n => $"line {n.Line}, segment {n.Segment}: {n.Code}"))})");
 
         var lines = new ClaimLine[checkedLines];
         var inputLines = new int[checkedLines];
-        var numbers = new int[checkedLines];
+        // Most claims have every line checked: their line numbers are 1..n, one shared array per n.
+        var numbers = notChecked is null ? Identity(checkedLines) : new int[checkedLines];
         string?[]? notes = null;
         var claimDate = DateOnly.MaxValue;
         var k = 0;
@@ -191,15 +196,25 @@ internal sealed class X12ClaimDraft
             var modifiers = line.ModifierCount == 0 ? [] : line.Modifiers.AsSpan(0, line.ModifierCount).ToArray();
             lines[k] = new ClaimLine(line.Code, modifiers, units, from);
             inputLines[k] = line.ServiceSegment;
-            numbers[k] = line.Number;
+            if (notChecked is not null) numbers[k] = line.Number;
             if (from < claimDate) claimDate = from;
             k++;
         }
         var setting = _kind == X12Kind.Institutional ? Setting.Hospital : Setting.Practitioner;
         return new BatchClaim(new Claim(setting, claimDate, lines, _id), inputLines)
         {
-            X12 = new X12ClaimInfo(_segment, _lines.Count, numbers, notes, notChecked),
+            X12 = new X12ClaimInfo(_segment, _lines.Count, numbers, notes, notChecked ?? (IReadOnlyList<X12NotChecked>)[]),
         };
+    }
+
+    private static readonly int[]?[] Identities = new int[MaxInstitutionalLines + 1][];
+
+    private static int[] Identity(int n)
+    {
+        if (Identities[n] is { } cached) return cached;
+        var numbers = new int[n];
+        for (var i = 0; i < n; i++) numbers[i] = i + 1;
+        return Identities[n] = numbers; // a benign race: any copy is the same numbers
     }
 
     private BatchRejection Reject(int segment, string reason) => new(segment, _id is { Length: > ClaimLimits.MaxClaimIdLength } ? _id[..ClaimLimits.MaxClaimIdLength] : _id, reason)

@@ -35,7 +35,12 @@ public static partial class X12Results
         var message = finding.Message;
         if (!IsIdentity(info.LineNumbers)) message = LineReference().Replace(message, m => Renumber(info, m));
         if (finding.DateOfService is { } dos)
-            message = message.Replace($" on {dos:yyyy-MM-dd}", " on the date of service", StringComparison.Ordinal);
+        {
+            Span<char> on = stackalloc char[14];
+            " on ".CopyTo(on);
+            dos.TryFormat(on[4..], out _, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            if (message.AsSpan().IndexOf(on) >= 0) message = message.Replace(on.ToString(), " on the date of service", StringComparison.Ordinal);
+        }
         if (info.LineNotes is { } notes)
         {
             StringBuilder? sb = null;
@@ -48,6 +53,23 @@ public static partial class X12Results
             if (sb is not null) message = sb.ToString();
         }
         return message;
+    }
+
+    /// <summary>The SV1/SV2 segments of the engine lines named (distinct, in the order named), joined with ';'.</summary>
+    public static string LineSegments(IReadOnlyList<int> segments, IReadOnlyList<int> lines)
+    {
+        if (lines.Count == 1) return segments[lines[0] - 1].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sb = new StringBuilder();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var segment = segments[lines[i] - 1];
+            var seen = false;
+            for (var j = 0; j < i && !seen; j++) seen = segments[lines[j] - 1] == segment;
+            if (seen) continue;
+            if (sb.Length > 0) sb.Append(';');
+            sb.Append(segment);
+        }
+        return sb.ToString();
     }
 
     /// <summary>The message of a clean claim's row: empty, or how many of its service lines were not checked.</summary>

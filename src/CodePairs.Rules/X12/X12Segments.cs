@@ -201,6 +201,26 @@ internal sealed class X12Segments
         return end < 0 ? s : s[..end];
     }
 
+    /// <summary>
+    /// Splits once, for segments read several elements deep: <paramref name="parts"/>[i] is element (or component) i,
+    /// an empty range when absent; the last slot holds the rest when there are more. Returns how many were present.
+    /// </summary>
+    public static int Split(ReadOnlySpan<byte> text, byte separator, Span<Range> parts)
+    {
+        var count = 0;
+        var start = 0;
+        while (count < parts.Length - 1)
+        {
+            var k = text[start..].IndexOf(separator);
+            if (k < 0) break;
+            parts[count++] = new Range(start, start + k);
+            start += k + 1;
+        }
+        parts[count++] = new Range(start, text.Length);
+        for (var i = count; i < parts.Length; i++) parts[i] = new Range(text.Length, text.Length);
+        return count;
+    }
+
     /// <summary>The segment id (the bytes before the first element separator).</summary>
     public static ReadOnlySpan<byte> Id(ReadOnlySpan<byte> segment, byte separator)
     {

@@ -38,9 +38,10 @@ internal sealed class X12ServiceLine
     public void ReadSv1(int number, ReadOnlySpan<byte> segment, X12Delimiters d, List<string> errors)
     {
         ServiceSegment = number;
-        if (!ReadProcedure(number, "SV1", "SV101", X12Segments.Element(segment, d.Element, 1), d, errors)) return;
-        ReadUnits(number, "SV1", "SV103", "SV104", X12Segments.Element(segment, d.Element, 3), X12Segments.Element(segment, d.Element, 4),
-            "MJ"u8, "MJ (minutes)", errors);
+        Span<Range> e = stackalloc Range[6]; // SV1, SV101 … SV104, the rest
+        X12Segments.Split(segment, d.Element, e);
+        if (!ReadProcedure(number, "SV1", "SV101", segment[e[1]], d, errors)) return;
+        ReadUnits(number, "SV1", "SV103", "SV104", segment[e[3]], segment[e[4]], "MJ"u8, "MJ (minutes)", errors);
     }
 
     /// <summary><c>SV2*revenue*HC:code:m1:m2:m3:m4*charge*UN|DA*quantity…</c> (837I). A line with a revenue code and no
@@ -48,10 +49,12 @@ internal sealed class X12ServiceLine
     public void ReadSv2(int number, ReadOnlySpan<byte> segment, X12Delimiters d, List<string> errors)
     {
         ServiceSegment = number;
-        var revenue = X12Segments.Element(segment, d.Element, 1).Trim((byte)' ');
+        Span<Range> e = stackalloc Range[7]; // SV2, SV201 … SV205, the rest
+        X12Segments.Split(segment, d.Element, e);
+        var revenue = segment[e[1]].Trim((byte)' ');
         if (revenue.IsEmpty) errors.Add(X12Text.At(number, "SV2", "SV201", "the revenue code is empty"));
         else RevenueCode = X12Text.Code(revenue, 6);
-        var procedure = X12Segments.Element(segment, d.Element, 2);
+        var procedure = segment[e[2]];
         if (procedure.Trim((byte)' ').IsEmpty)
         {
             OtherCode = RevenueCode is null ? "" : "revenue " + RevenueCode;
@@ -59,15 +62,16 @@ internal sealed class X12ServiceLine
             return;
         }
         if (!ReadProcedure(number, "SV2", "SV202", procedure, d, errors)) return;
-        ReadUnits(number, "SV2", "SV204", "SV205", X12Segments.Element(segment, d.Element, 4), X12Segments.Element(segment, d.Element, 5),
-            "DA"u8, "DA (days)", errors);
+        ReadUnits(number, "SV2", "SV204", "SV205", segment[e[4]], segment[e[5]], "DA"u8, "DA (days)", errors);
     }
 
     /// <summary>The composite <c>qualifier:code:m1:m2:m3:m4[:description]</c>; false when the line is not checked or broken.</summary>
     private bool ReadProcedure(int number, string id, string element, ReadOnlySpan<byte> composite, X12Delimiters d, List<string> errors)
     {
-        var qualifier = X12Segments.Component(composite, d.Component, 1).Trim((byte)' ');
-        var code = X12Segments.Component(composite, d.Component, 2).Trim((byte)' ');
+        Span<Range> c = stackalloc Range[7]; // qualifier, code, four modifiers, the rest (a description: never read)
+        X12Segments.Split(composite, d.Component, c);
+        var qualifier = composite[c[0]].Trim((byte)' ');
+        var code = composite[c[1]].Trim((byte)' ');
         if (qualifier.IsEmpty)
         {
             errors.Add(X12Text.At(number, id, element + "-1", "the product/service id qualifier is empty"));
@@ -89,7 +93,7 @@ internal sealed class X12ServiceLine
         Span<char> buffer = stackalloc char[12];
         for (var m = 0; m < Modifier.MaxPerLine; m++)
         {
-            var text = X12Segments.Component(composite, d.Component, 3 + m).Trim((byte)' ');
+            var text = composite[c[2 + m]].Trim((byte)' ');
             if (text.IsEmpty) continue;
             var chars = buffer[..Math.Min(text.Length, 12)];
             for (var i = 0; i < chars.Length; i++) chars[i] = (char)text[i];
@@ -153,8 +157,10 @@ internal sealed class X12ServiceLine
     public static bool TryReadDate(int number, ReadOnlySpan<byte> segment, X12Delimiters d, List<string> errors, out DateOnly from, out DateOnly through)
     {
         from = through = default;
-        var format = X12Segments.Element(segment, d.Element, 2).Trim((byte)' ');
-        var value = X12Segments.Element(segment, d.Element, 3).Trim((byte)' ');
+        Span<Range> e = stackalloc Range[5]; // DTP, DTP01 … DTP03, the rest
+        X12Segments.Split(segment, d.Element, e);
+        var format = segment[e[2]].Trim((byte)' ');
+        var value = segment[e[3]].Trim((byte)' ');
         if (format.SequenceEqual("D8"u8))
         {
             if (!TryDate(value, out from)) { errors.Add(X12Text.At(number, "DTP", "DTP03", "not a date in the form CCYYMMDD (D8)")); return false; }
