@@ -50,6 +50,7 @@ public sealed record BatchSlice(int FirstLineNumber, int? CsvWidth)
 /// with the same claim_id form one claim. JSON Lines: one claim per line in the HTTP JSON shape. Every data line is
 /// accounted for: it ends up in exactly one <see cref="BatchClaim"/> or one <see cref="BatchRejection"/>. BOM, CRLF or
 /// LF, quoted fields with commas and doubled quotes are handled; a line that cannot be parsed is rejected, never thrown.
+/// X12 837P/837I files are read by <see cref="X12ClaimReader"/>, claim by claim (every CLM is one claim in).
 /// </summary>
 public sealed class BatchReader
 {
