@@ -189,7 +189,10 @@ public static class BatchCheck
         using var parsed = new System.Collections.Concurrent.BlockingCollection<Chunk>(QueuedChunks);
         using var checkedChunks = new System.Collections.Concurrent.BlockingCollection<Chunk>(QueuedChunks);
         var token = cancel.Token;
-        var read = Task.Run(() =>
+        // The stages block on their queues for the whole run: on threads of their own, not the pool's. On pool threads a
+        // one-core host (one pool thread to start with) waited for the pool to grow, about a second per run.
+        const TaskCreationOptions Stage = TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach;
+        var read = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -204,8 +207,8 @@ public static class BatchCheck
                 if (items.Count > 0) parsed.Add(new Chunk(items, reader.LinesRead), token);
             }
             finally { parsed.CompleteAdding(); }
-        }, token);
-        var validate = Task.Run(() =>
+        }, token, Stage, TaskScheduler.Default);
+        var validate = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -214,17 +217,19 @@ public static class BatchCheck
                     var results = new ValidationResult?[chunk.Items.Count];
                     // Validation is the costliest stage: split each chunk over the cores (order is kept by index).
                     var parts = Math.Clamp(Environment.ProcessorCount, 1, 4);
-                    Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, CancellationToken = token }, part =>
+                    void Part(int part)
                     {
                         for (var k = part; k < results.Length; k += parts)
                             if (chunk.Items[k] is BatchClaim c) results[k] = validator.Validate(c.Claim);
-                    });
+                    }
+                    if (parts == 1) Part(0);
+                    else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, CancellationToken = token }, Part);
                     chunk.Results = results;
                     checkedChunks.Add(chunk, token);
                 }
             }
             finally { checkedChunks.CompleteAdding(); }
-        }, token);
+        }, token, Stage, TaskScheduler.Default);
         var completed = false;
         try
         {
