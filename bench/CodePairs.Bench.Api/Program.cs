@@ -14,13 +14,13 @@ using Microsoft.Extensions.Options;
 // Usage: dotnet run -c Release --project bench/CodePairs.Bench.Api [-- <storage connection string>]
 var connection = args.FirstOrDefault() ?? "UseDevelopmentStorage=true";
 var watch = Stopwatch.StartNew();
-var rules = RuleSet.Build(ReleaseGenerator.Build(GeneratorOptions.Full(seed: 7)));
+var rules = ReleaseGenerator.Build(GeneratorOptions.Full(seed: 7)).Build();
 Console.WriteLine($"generated and built the full release in {watch.Elapsed.TotalSeconds:N1} s: {rules.Codes.Count:N0} codes, " +
-                  string.Join(", ", rules.Releases[0].Components.Select(c => $"{c.Table} {c.Rows:N0}")));
+                  string.Join(", ", rules.Versions.Select(v => $"{v.Table.Name()} {v.Rows:N0}")));
 
 // 1. JSON in -> validated -> JSON out, one thread, through the real function and IResult execution.
 var services = new ServiceCollection().AddLogging().ConfigureHttpJsonOptions(CodePairs.Functions.ServiceRegistration.ConfigureJson).BuildServiceProvider();
-var loaded = new LoadedRules(rules, new ClaimValidator(rules, [RulePack.Fluoroscopy77003]), [rules.Releases[0].Id], DateTimeOffset.UtcNow);
+var loaded = new LoadedRules(rules, new ClaimValidator(rules, [RulePack.Fluoroscopy77003]), "rs-bench", DateTimeOffset.UtcNow);
 var function = new ClaimFunctions(new FixedRules(loaded), Options.Create(new ApiOptions()), NullLogger<ClaimFunctions>.Instance);
 var random = new Random(7);
 var codes = Enumerable.Range(0, rules.Codes.Count).Select(i => rules.Codes.CodeOf(i).ToString()).ToArray();
@@ -68,7 +68,7 @@ if (args.Contains("--probe"))
     {
         ("deserialize+parse", i => ClaimParser.Parse(System.Text.Json.JsonSerializer.Deserialize<ClaimInput>(bodies[i], options)!)),
         ("validate", i => validator.Validate(parsedClaims[i])),
-        ("serialize response", i => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ClaimResponse(null, results[i].Clean, results[i].Lines, results[i].Findings, results[i].ReleasesUsed), CodePairs.Functions.Http.CodePairsJson.Default.ClaimResponse)),
+        ("serialize response", i => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ClaimResponse(null, results[i].Clean, results[i].Lines, results[i].Findings, results[i].TablesUsed), CodePairs.Functions.Http.CodePairsJson.Default.ClaimResponse)),
     })
     {
         var t = Stopwatch.StartNew(); var n = 0;
@@ -84,16 +84,16 @@ var tables = new Azure.Data.Tables.TableServiceClient(connection);
 var suffix = Guid.NewGuid().ToString("N")[..8];
 var catalog = new TableRuleCatalog(tables, "benchcatalog" + suffix);
 var snapshots = new BlobSnapshotStore(blobs, "bench-snapshots-" + suffix);
-var release = rules.Releases[0];
+var tablesOfSet = rules.Versions.Select(RulePublisher.Ref).ToArray();
+var ruleSetId = RuleSetIds.For(tablesOfSet);
 using (var buffer = new MemoryStream())
 {
-    CodePairs.Rules.Snapshots.RuleSnapshot.Write(buffer, rules, release);
+    CodePairs.Rules.Snapshots.RuleSnapshot.Write(buffer, rules);
     buffer.Position = 0;
-    var sha = await snapshots.UploadAsync(release.Id, buffer, default);
+    var sha = await snapshots.UploadAsync(BlobSnapshotStore.RuleSetBlob(ruleSetId), buffer, default);
     Console.WriteLine($"snapshot: {buffer.Length / 1048576.0:N1} MiB");
-    await catalog.UpsertAsync(new ReleaseEntry(release.Id, release.EffectiveFrom, ReleaseStatus.Verified, release.Components,
-        BlobSnapshotStore.BlobName(release.Id), sha, DateTimeOffset.UtcNow, null, null), default);
-    await catalog.SetActiveAsync([release.Id], null, default);
+    await catalog.UpsertRuleSetAsync(new RuleSetEntry(ruleSetId, RuleSetStatus.Verified, tablesOfSet, "bench", null, sha, DateTimeOffset.UtcNow, null), default);
+    await catalog.SetActiveAsync(ruleSetId, null, default);
 }
 var claim = new ClaimInput { Setting = "practitioner", DateOfService = "2026-08-03", Lines = [new ClaimLineInput { Code = codes[0] }, new ClaimLineInput { Code = codes[1] }] };
 var coldTimes = new List<double>();
@@ -101,7 +101,7 @@ for (var run = 0; run < 5; run++)
 {
     GC.Collect();
     var cold = Stopwatch.StartNew();
-    var cache = new RuleSetCache(new StorageRuleSetSource(catalog, snapshots), Options.Create(new RulesOptions()), TimeProvider.System,
+    var cache = new RuleSetCache(new StorageRuleSetSource(catalog, new RuleSetLoader(snapshots)), Options.Create(new RulesOptions()), TimeProvider.System,
         NullLogger<RuleSetCache>.Instance);
     var first = await cache.GetAsync(default) ?? throw new InvalidOperationException("nothing loaded");
     var (parsed, _) = ClaimParser.Parse(claim);

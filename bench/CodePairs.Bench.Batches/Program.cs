@@ -16,8 +16,8 @@ var chunkMiB = Arg("--chunk-mib", 64L);
 var workers = (int)Arg("--workers", 2L);
 const string cs = "UseDevelopmentStorage=true";
 
-var rules = RuleSet.Build(ReleaseGenerator.Build(GeneratorOptions.Small(seed: 7)));
-var loaded = new LoadedRules(rules, new ClaimValidator(rules), ["v322r0"], DateTimeOffset.UtcNow);
+var rules = ReleaseGenerator.Build(GeneratorOptions.Small(seed: 7)).Build();
+var loaded = new LoadedRules(rules, new ClaimValidator(rules), "rs-bench", DateTimeOffset.UtcNow);
 
 // 1. A CSV of claims of 1-8 lines over the generated release's codes (streamed to a temp file, not held in memory).
 var path = Path.Combine(Path.GetTempPath(), $"codepairs-batch-{lines}.csv");

@@ -23,7 +23,7 @@ if (!File.Exists(Path.Combine(folder, CmsNames.ManifestName)) || !File.Exists(cl
 }
 
 var files = Directory.GetFiles(folder).Where(f => !f.EndsWith(".snap") && !f.EndsWith(".csv") || f.Contains("MUE")).Order().ToList();
-var practitioner = files.Where(f => Path.GetFileName(f).StartsWith("ccipra-")).ToList();
+var practitioner = files.Where(f => Path.GetFileName(f).Contains("-ccipra-", StringComparison.Ordinal)).ToList();
 CmsInput In(string f) => new(f, () => File.OpenRead(f));
 Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
 
@@ -67,15 +67,15 @@ if (only == "memory")
 RuleSet? full = null;
 if (only is "all" or "import")
 {
-    var (ptpMs, ptpMin, ptpRules) = Measure(runs, () => RuleSet.Build(CmsImport.Import(practitioner.Select(In)).Release));
-    Console.WriteLine($"import practitioner PTP ({ptpRules.Releases[0].Ptp(PtpTable.Practitioner)!.RowCount:N0} rows, 4 zips) to a ready rule set: median {ptpMs:N0} ms (min {ptpMin:N0})");
+    var (ptpMs, ptpMin, ptpRules) = Measure(runs, () => CmsImport.Import(practitioner.Select(In)).Build());
+    Console.WriteLine($"import practitioner PTP ({ptpRules.VersionsOf(TableId.PtpPractitioner)[0].Rows:N0} rows, 4 zips) to a ready rule set: median {ptpMs:N0} ms (min {ptpMin:N0})");
     var (readMs, _, _) = Measure(runs, () => CmsImport.Import(practitioner.Select(In)));
     Console.WriteLine($"  of which reading the zips: median {readMs:N0} ms; building the index: ~{ptpMs - readMs:N0} ms");
-    var (allMs, allMin, allRules) = Measure(Math.Max(1, runs / 2), () => RuleSet.Build(CmsImport.Import(files.Select(In)).Release));
+    var (allMs, allMin, allRules) = Measure(Math.Max(1, runs / 2), () => CmsImport.Import(files.Select(In)).Build());
     full = allRules;
     Console.WriteLine($"import the whole release (2 PTP tables, AOC, 3 MUE tables) to a ready rule set: median {allMs:N0} ms (min {allMin:N0})");
 }
-full ??= RuleSet.Build(CmsImport.Import(files.Select(In)).Release);
+full ??= CmsImport.Import(files.Select(In)).Build();
 
 var snapPath = Path.Combine(folder, "release.snap");
 var (writeMs, _, _) = Measure(runs, () => { using var s = File.Create(snapPath); RuleSnapshot.Write(s, full); return 0; });

@@ -1,9 +1,12 @@
-// The rule refresh job end to end on a full-size generated CMS release (issue 5):
-//   dotnet run -c Release --project bench/CodePairs.Bench.Refresh -- [connection string] [row-per-edit sample rows]
-// Generates the FULL release (practitioner + hospital PTP in f1–f4 zips, AOC zip, three MUE zips) with ReleaseGenerator
-// into a temp folder, uploads the zips to rules-incoming/<release>/ with a ready marker, runs RefreshJob (discover →
-// fetch → parse → write with checkpoints → verify → snapshot → activate → retention) and prints the wall time per
-// step and the entity writes; then a second run (nothing new); then a row-per-edit sample write for the ratio.
+// The rule refresh job end to end on full-size generated CMS tables (issues 5 and 10):
+//   dotnet run -c Release --project bench/CodePairs.Bench.Refresh -- [connection string]
+// 1. a full quarter (v322r0: practitioner + hospital PTP in f1–f4 zips, the AOC zip, three MUE zips, under CMS's
+//    download names) dropped into rules-incoming/v322r0/ and refreshed: discover → fetch → read → stage each table
+//    version (write with checkpoints, verify, snapshot) → compose the rule set → activate → retention;
+// 2. the same files again (nothing new);
+// 3. the next quarter's three MUE tables alone (rules-incoming/mueq4/), refreshed on top of the active rule set: only
+//    the MUE versions are written, PTP and AOC carry over.
+// Prints the wall time per step and the entity writes of each run. Uses its own catalogue/edits tables and containers.
 using System.Diagnostics;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -17,80 +20,67 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 var connection = args.Length > 0 ? args[0] : "UseDevelopmentStorage=true";
-var sampleRows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-var options = GeneratorOptions.Full() with { ReleaseId = "v322r0" };
+var suffix = DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+// The SDK retry defaults of the service (StorageClients): exponential, 5 retries, on 408/429/500/502/503/504.
+void Retry(RetryOptions r) { r.Mode = RetryMode.Exponential; r.MaxRetries = 5; r.Delay = TimeSpan.FromMilliseconds(200); r.MaxDelay = TimeSpan.FromSeconds(10); }
+var tableOptions = new TableClientOptions(); Retry(tableOptions.Retry);
+var blobOptions = new BlobClientOptions(); Retry(blobOptions.Retry);
+var tables = new TableServiceClient(connection, tableOptions);
+var blobs = new BlobServiceClient(connection, blobOptions);
+var catalogTable = "BenchCatalog" + suffix;
+var editsTable = "BenchEdits" + suffix;
+var dropContainer = "bench-incoming-" + suffix;
+var snapshotContainer = "bench-snapshots-" + suffix;
+
+var catalog = new TableRuleCatalog(tables, catalogTable);
+var checkpoints = new TableCheckpointStore(tables, catalogTable);
+var publisher = new RulePublisher(catalog, new TableRuleEditsStore(tables, editsTable), new BlobSnapshotStore(blobs, snapshotContainer), checkpoints);
+var stores = new RefreshStores(publisher, checkpoints, new RefreshJobRow(tables, catalogTable), new DropContainerSource(blobs, dropContainer), null);
+var job = new RefreshJob(stores, Options.Create(new RefreshOptions()), TimeProvider.System, NullLogger<RefreshJob>.Instance);
 
 var folder = Path.Combine(Path.GetTempPath(), "codepairs-bench-refresh-" + Guid.NewGuid().ToString("N"));
-Directory.CreateDirectory(folder);
 try
 {
-    var clock = Stopwatch.StartNew();
-    var names = new ReleaseGenerator(options).WriteFiles(name => File.Create(Path.Combine(folder, name)));
-    File.Delete(Path.Combine(folder, CmsNames.ManifestName)); // operators drop the CMS zips only
-    var files = Directory.GetFiles(folder).Select(f => new FileInfo(f)).OrderBy(f => f.Name).ToList();
-    Console.WriteLine($"generated {files.Count} files ({files.Sum(f => f.Length) / 1048576.0:F1} MiB) in {clock.Elapsed.TotalSeconds:F1} s");
-
-    // The SDK retry defaults of the service (StorageClients): exponential, 5 retries, on 408/429/500/502/503/504.
-    void Retry(RetryOptions r) { r.Mode = RetryMode.Exponential; r.MaxRetries = 5; r.Delay = TimeSpan.FromMilliseconds(200); r.MaxDelay = TimeSpan.FromSeconds(10); }
-    var tableOptions = new TableClientOptions(); Retry(tableOptions.Retry);
-    var blobOptions = new BlobClientOptions(); Retry(blobOptions.Retry);
-    var tables = new TableServiceClient(connection, tableOptions);
-    var blobs = new BlobServiceClient(connection, blobOptions);
-
-    clock.Restart();
-    var drop = blobs.GetBlobContainerClient(StorageNames.IncomingContainer);
-    await drop.CreateIfNotExistsAsync();
-    foreach (var f in files) await drop.GetBlobClient($"{options.ReleaseId}/{f.Name}").UploadAsync(f.FullName, overwrite: true);
-    await drop.GetBlobClient($"{options.ReleaseId}/{DropContainerSource.ReadyMarker}").UploadAsync(new BinaryData([]), overwrite: true);
-    Console.WriteLine($"uploaded to {StorageNames.IncomingContainer}/{options.ReleaseId}/ in {clock.Elapsed.TotalSeconds:F1} s (not part of the job)");
-
-    var edits = new TableReleaseEditsStore(tables);
-    var stores = new RefreshStores(new TableRuleCatalog(tables), edits, new BlobSnapshotStore(blobs), new RefreshJobRow(tables),
-        new RefreshCheckpoints(tables), new DropContainerSource(blobs), null);
-    var job = new RefreshJob(stores, Options.Create(new RefreshOptions()), TimeProvider.System, NullLogger<RefreshJob>.Instance);
-
-    var written = 0;
-    using (var ticker = new Timer(_ => Console.WriteLine($"  … {Volatile.Read(ref written):N0} entities written"), null, 10_000, 10_000))
-    {
-        clock.Restart();
-        var outcome = await job.RunAsync(new RefreshRequest("bench", WriteProgress: new Counter(n => Volatile.Write(ref written, n))), CancellationToken.None);
-        var wall = clock.Elapsed;
-        foreach (var c in outcome.Candidates) Console.WriteLine($"candidate {c.Candidate}: {c.Result} ({c.Detail})");
-        Console.WriteLine($"job: {outcome.Status.State}, wall {wall.TotalSeconds:F1} s, entity writes {outcome.EntityWrites:N0} (of {outcome.Status.EntitiesTotal:N0} planned)");
-        foreach (var (step, time) in outcome.StepTimes) Console.WriteLine($"  {step,-10} {time.TotalSeconds,6:F1} s");
-        var checkpoints = 0;
-        await foreach (var _ in tables.GetTableClient(StorageNames.CatalogTable).QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey ge {"checkpoint-"} and PartitionKey lt {"checkpoint-~"}"), select: ["RowKey"])) checkpoints++;
-        Console.WriteLine($"checkpoint entities (one per committed RuleEdits partition, written 100 per transaction): {checkpoints:N0}");
-    }
-
-    clock.Restart();
-    var again = await job.RunAsync(new RefreshRequest("bench"), CancellationToken.None);
-    Console.WriteLine($"second run (same files): {string.Join("; ", again.Candidates.Select(c => $"{c.Result}: {c.Detail}"))}; " +
-                      $"{again.EntityWrites} entity writes, wall {clock.Elapsed.TotalSeconds:F1} s");
-
-    // Row-per-edit over a sample of the same release, same planner and writer: one entity per PTP row.
-    var set = RuleSet.Build(ReleaseGenerator.Build(options));
-    var release = set.Releases[0];
-    var rowTable = tables.GetTableClient("RuleEditsRowBench");
-    await rowTable.CreateIfNotExistsAsync();
-    var batches = TableBatchPlanner.Plan(RowPerEdit.Entities(release, set.Codes, sampleRows).ToList());
-    clock.Restart();
-    var (rowEntities, rowTransactions) = await TableBatchWriter.WriteAsync(rowTable, batches, null, CancellationToken.None);
-    var rowWall = clock.Elapsed;
-    var totalRows = release.Components.Sum(c => (long)c.Rows);
-    var factor = (double)totalRows / rowEntities;
-    Console.WriteLine($"row-per-edit sample: {rowEntities:N0} entities in {rowTransactions:N0} transactions, wall {rowWall.TotalSeconds:F1} s ({rowEntities / rowWall.TotalSeconds:N0} entities/s)");
-    Console.WriteLine($"row-per-edit extrapolated (x{factor:F1}) to all {totalRows:N0} rows: ~{rowEntities * factor:N0} entity writes, ~{rowWall.TotalSeconds * factor / 60:F1} min " +
-                      "(linear extrapolation of the sample, not measured)");
-    await rowTable.DeleteAsync();
+    var full = await DropAsync("v322r0", GeneratorOptions.Full() with { ReleaseId = "v322r0" });
+    await RunAsync("full quarter v322r0 (six tables)", full);
+    await RunAsync("the same files again", full);
+    var mue = await DropAsync("mueq4", GeneratorOptions.Full(seed: 2) with { ReleaseId = "v323r0", Tables = [TableId.MuePractitioner, TableId.MueHospital, TableId.MueDme] });
+    await RunAsync("MUE-only drop of the next quarter (three MUE tables)", mue);
+    var active = await catalog.GetRuleSetAsync((await catalog.GetActiveAsync(default))!.RuleSetId, default);
+    Console.WriteLine($"active rule set {active!.Id}: {string.Join(", ", active.Tables.Select(t => $"{t.Table.Name()} {t.Version}"))}");
 }
 finally
 {
-    Directory.Delete(folder, recursive: true);
+    if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    await tables.DeleteTableAsync(catalogTable);
+    await tables.DeleteTableAsync(editsTable);
+    await blobs.GetBlobContainerClient(dropContainer).DeleteIfExistsAsync();
+    await blobs.GetBlobContainerClient(snapshotContainer).DeleteIfExistsAsync();
 }
 
-internal sealed class Counter(Action<int> report) : IProgress<int>
+async Task<string> DropAsync(string name, GeneratorOptions options)
 {
-    public void Report(int value) => report(value);
+    var local = Path.Combine(folder, name);
+    Directory.CreateDirectory(local);
+    var clock = Stopwatch.StartNew();
+    new ReleaseGenerator(options).WriteFiles(file => File.Create(Path.Combine(local, file)));
+    File.Delete(Path.Combine(local, CmsNames.ManifestName)); // operators drop the CMS zips only
+    var files = Directory.GetFiles(local).Select(f => new FileInfo(f)).OrderBy(f => f.Name).ToList();
+    Console.WriteLine($"generated {name}: {files.Count} files ({files.Sum(f => f.Length) / 1048576.0:F1} MiB) in {clock.Elapsed.TotalSeconds:F1} s");
+    var container = blobs.GetBlobContainerClient(dropContainer);
+    await container.CreateIfNotExistsAsync();
+    foreach (var f in files) await container.GetBlobClient($"{name}/{f.Name}").UploadAsync(f.FullName, overwrite: true);
+    await container.GetBlobClient($"{name}/{DropContainerSource.ReadyMarker}").UploadAsync(new BinaryData([]), overwrite: true);
+    return name;
+}
+
+async Task RunAsync(string what, string drop)
+{
+    var clock = Stopwatch.StartNew();
+    var outcome = await job.RunAsync(new RefreshRequest("bench", drop), CancellationToken.None);
+    var wall = clock.Elapsed;
+    Console.WriteLine($"{what}: {outcome.Status.State}, wall {wall.TotalSeconds:F1} s, entity writes {outcome.EntityWrites:N0}");
+    foreach (var c in outcome.Candidates) Console.WriteLine($"  {c.Candidate}: {c.Result} ({c.Detail})");
+    foreach (var (step, time) in outcome.StepTimes) Console.WriteLine($"  {step,-10} {time.TotalSeconds,6:F1} s");
 }

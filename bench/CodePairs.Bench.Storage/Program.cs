@@ -1,52 +1,53 @@
 // Measures the rule-store write of a realistic-size synthetic release into Azurite (issue 4/5):
 //   dotnet run -c Release --project bench/CodePairs.Bench.Storage -- [connection string] [row-per-edit sample rows]
-// The release is generated with a seeded Random in real CMS row shapes: ≈2.5M practitioner + ≈1.9M hospital PTP rows
-// over ≈13k codes with a skewed (Zipf-like) column-1 fan-out, plus AOC and three MUE tables.
+// The tables are generated with a seeded Random in real CMS row shapes: ≈2.5M practitioner + ≈1.9M hospital PTP rows
+// over ≈13k codes with a skewed (Zipf-like) column-1 fan-out, plus AOC and three MUE tables; each table version is
+// written with the per-code layout, then a sample with one entity per PTP row for comparison.
 using System.Diagnostics;
 using Azure.Data.Tables;
-using CodePairs.Storage;
 using CodePairs.Rules;
+using CodePairs.Storage;
 
 var connection = args.Length > 0 ? args[0] : "UseDevelopmentStorage=true";
 var sampleRows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-var releaseId = "b" + DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+var run = DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
 var clock = Stopwatch.StartNew();
-var (set, release) = SyntheticRelease.Build(releaseId, practitionerRows: 2_500_000, hospitalRows: 1_900_000, codeCount: 13_000, seed: 20260701);
-Console.WriteLine($"release {releaseId}: {string.Join(", ", release.Components.Select(c => $"{c.Table} {c.Rows:N0}"))}; {set.Codes.Count:N0} codes; built in {clock.Elapsed.TotalSeconds:F1} s");
+var set = SyntheticRelease.Build("v322r0", practitionerRows: 2_500_000, hospitalRows: 1_900_000, codeCount: 13_000, seed: 20260701);
+Console.WriteLine($"tables: {string.Join(", ", set.Versions.Select(v => $"{v.Table.Name()} {v.Rows:N0}"))}; {set.Codes.Count:N0} codes; built in {clock.Elapsed.TotalSeconds:F1} s");
 
 var service = new TableServiceClient(connection);
-var tableName = "RuleEditsBench" + releaseId[1..];
-var store = new TableReleaseEditsStore(service, tableName);
+var tableName = "RuleEditsBench" + run;
+var store = new TableRuleEditsStore(service, tableName);
 
 clock.Restart();
-var written = 0;
-var progress = new Progress<int>(n => Interlocked.Exchange(ref written, n));
-using (var timer = new Timer(_ => Console.WriteLine($"  … {Volatile.Read(ref written):N0} entities at {clock.Elapsed.TotalSeconds:F0} s"), null, 10_000, 10_000))
+long entities = 0, transactions = 0, rows = 0;
+foreach (var version in set.Versions)
 {
-    var result = await store.WriteAsync(release, set.Codes, progress, CancellationToken.None);
-    var wall = clock.Elapsed;
-    Console.WriteLine($"per-code layout: {result.Rows:N0} rows -> {result.Entities:N0} entities in {result.Transactions:N0} transactions, wall {wall.TotalSeconds:F1} s " +
-                      $"({result.Entities / wall.TotalSeconds:N0} entities/s, {result.Rows / wall.TotalSeconds:N0} rows/s)");
+    var result = await store.WriteAsync(StoredRows.Encode(version), version.Key, null, null, null, 0, CancellationToken.None);
+    (entities, transactions, rows) = (entities + result.Entities, transactions + result.Transactions, rows + result.Rows);
 }
+var wall = clock.Elapsed;
+Console.WriteLine($"per-code layout: {rows:N0} rows -> {entities:N0} entities in {transactions:N0} transactions, wall {wall.TotalSeconds:F1} s " +
+                  $"({entities / wall.TotalSeconds:N0} entities/s, {rows / wall.TotalSeconds:N0} rows/s)");
 
 clock.Restart();
-foreach (var c in release.Components)
+foreach (var v in set.Versions)
 {
-    var counted = await store.CountRowsAsync(release.Id, c.Table, CancellationToken.None);
-    if (counted != c.Rows) throw new InvalidOperationException($"{c.Table}: stored {counted} rows, release has {c.Rows}");
+    var counted = await store.CountRowsAsync(v.Table, v.Key, CancellationToken.None);
+    if (counted != v.Rows) throw new InvalidOperationException($"{v.Table.Name()}: stored {counted} rows, the version has {v.Rows}");
 }
 Console.WriteLine($"verification (CountRowsAsync over every table): counts match, {clock.Elapsed.TotalSeconds:F1} s");
 
 // Row-per-edit layout over a sample, same planner and writer: one entity per PTP row.
-var rowTable = service.GetTableClient("RuleEditsRowBench" + releaseId[1..]);
+var rowTable = service.GetTableClient("RuleEditsRowBench" + run);
 await rowTable.CreateIfNotExistsAsync();
-var sample = RowPerEdit.Entities(release, set.Codes, sampleRows).ToList();
+var sample = RowPerEdit.Entities(set.VersionsOf(TableId.PtpPractitioner)[0], sampleRows).ToList();
 var batches = TableBatchPlanner.Plan(sample);
 clock.Restart();
 var (rowEntities, rowTransactions) = await TableBatchWriter.WriteAsync(rowTable, batches, null, CancellationToken.None);
 var rowWall = clock.Elapsed;
-var totalPtp = release.Components.Where(c => c.Table.StartsWith("ptp", StringComparison.Ordinal)).Sum(c => (long)c.Rows);
+var totalPtp = set.Versions.Where(v => v.Kind == TableKind.Ptp).Sum(v => (long)v.Rows);
 var factor = (double)totalPtp / rowEntities;
 Console.WriteLine($"row-per-edit sample: {rowEntities:N0} rows -> {rowEntities:N0} entities in {rowTransactions:N0} transactions, wall {rowWall.TotalSeconds:F1} s " +
                   $"({rowEntities / rowWall.TotalSeconds:N0} entities/s)");

@@ -11,23 +11,22 @@ internal static class SyntheticRelease
         "Deleted/modified edits", "Designation of sequential procedures", "CMS policy",
     ];
 
-    public static (RuleSet Set, Release Release) Build(string id, int practitionerRows, int hospitalRows, int codeCount, int seed)
+    public static RuleSet Build(string id, int practitionerRows, int hospitalRows, int codeCount, int seed)
     {
         var random = new Random(seed);
         var codes = Codes(codeCount, random);
         var start = new DateOnly(2026, 7, 1);
-        var builder = new ReleaseBuilder(id, start);
-        AddPtp(builder.PtpTable(PtpTable.Practitioner, id), codes, practitionerRows, random);
-        AddPtp(builder.PtpTable(PtpTable.Hospital, id), codes, hospitalRows, random);
-        builder.AddAddOns("AOC_V2026Q3_01", start, AddOns(codes, random));
-        foreach (var (table, n) in new[] { (MueTable.Practitioner, 12_000), (MueTable.Hospital, 12_000), (MueTable.Dme, 2_900) })
+        var builder = new RuleSetBuilder();
+        AddPtp(builder.Ptp(TableId.PtpPractitioner, id, start), codes, practitionerRows, random);
+        AddPtp(builder.Ptp(TableId.PtpHospital, id, start), codes, hospitalRows, random);
+        builder.AddAddOns("AOC_V2026Q3", start, AddOns(codes, random));
+        foreach (var (table, n) in new[] { (TableId.MuePractitioner, 12_000), (TableId.MueHospital, 12_000), (TableId.MueDme, 2_900) })
             builder.AddMue(table, "2026-07-01", start, codes.OrderBy(_ => random.Next()).Take(n).Select(c =>
                 new MueRow(c, random.Next(0, 20), (MueAdjudication)random.Next(1, 4), random.Next(3) switch
                 {
                     0 => "Clinical: Data", 1 => "Code Descriptor / CPT Instruction", _ => "Anatomic Consideration",
                 })));
-        var set = RuleSet.Build(builder);
-        return (set, set.Releases[0]);
+        return builder.Build();
     }
 
     private static HcpcsCode[] Codes(int count, Random random)
@@ -49,7 +48,7 @@ internal static class SyntheticRelease
 
     /// <summary>Zipf-like fan-out: the column-1 code of rank r gets a share ∝ 1/(r+10)^0.9; each ordered pair has 1-3
     /// rows (file-order windows: an old deleted row, then the current one), as in the real files.</summary>
-    private static void AddPtp(ReleaseBuilder.PtpRows sink, HcpcsCode[] codes, int rows, Random random)
+    private static void AddPtp(PtpRows sink, HcpcsCode[] codes, int rows, Random random)
     {
         var column1 = codes.OrderBy(_ => random.Next()).Take(codes.Length * 9 / 10).ToArray();
         var weights = column1.Select((_, r) => 1 / Math.Pow(r + 10, 0.9)).ToArray();
@@ -101,18 +100,18 @@ internal static class SyntheticRelease
 /// <summary>The layout we did not choose: one entity per PTP row, for comparison over a sample.</summary>
 internal static class RowPerEdit
 {
-    public static IEnumerable<Azure.Data.Tables.TableEntity> Entities(Release release, CodeIndex codes, int limit)
+    public static IEnumerable<Azure.Data.Tables.TableEntity> Entities(TableVersion ptp, int limit)
     {
         var n = 0;
-        foreach (var c1 in release.PtpColumn1Codes(PtpTable.Practitioner, codes))
+        foreach (var c1 in ptp.PtpColumn1Codes())
         {
             var k = 0;
             var previous = default(HcpcsCode);
-            foreach (var edit in release.PtpEdits(PtpTable.Practitioner, codes, c1))
+            foreach (var edit in ptp.PtpEdits(c1))
             {
                 k = edit.Column2 == previous ? k + 1 : 0;
                 previous = edit.Column2;
-                yield return new Azure.Data.Tables.TableEntity($"{release.Id}_ptp-practitioner_{c1}", $"{edit.Column2}_{k}")
+                yield return new Azure.Data.Tables.TableEntity($"{ptp.Key}_ptp-practitioner_{c1}", $"{edit.Column2}_{k}")
                 {
                     ["Effective"] = edit.Effective.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
                     ["Deletion"] = edit.Deletion?.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),

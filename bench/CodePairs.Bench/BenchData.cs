@@ -13,7 +13,7 @@ internal sealed class BenchData
     public required PtpRow[] PractitionerPtp { get; init; }
     public required PtpRow[] HospitalPtp { get; init; }
     public required AddOnRow[] AddOns { get; init; }
-    public required (MueTable Table, MueRow[] Rows)[] Mue { get; init; }
+    public required (TableId Table, MueRow[] Rows)[] Mue { get; init; }
     public required HcpcsCode[] Codes { get; init; }
     /// <summary>Column-1 code index → its column-2 partner indexes (practitioner), for building claims that hit edits.</summary>
     public required int[][] Partners { get; init; }
@@ -46,20 +46,20 @@ internal sealed class BenchData
             AddOns = MakeAddOns(random, codes, (int)(3_000 * Math.Max(factor, 0.1))),
             Mue =
             [
-                (MueTable.Practitioner, MakeMue(random, codes, (int)(14_700 * Math.Max(factor, 0.05)))),
-                (MueTable.Hospital, MakeMue(random, codes, (int)(14_700 * Math.Max(factor, 0.05)))),
-                (MueTable.Dme, MakeMue(random, codes, (int)(2_900 * Math.Max(factor, 0.05)))),
+                (TableId.MuePractitioner, MakeMue(random, codes, (int)(14_700 * Math.Max(factor, 0.05)))),
+                (TableId.MueHospital, MakeMue(random, codes, (int)(14_700 * Math.Max(factor, 0.05)))),
+                (TableId.MueDme, MakeMue(random, codes, (int)(2_900 * Math.Max(factor, 0.05)))),
             ],
         };
     }
 
-    public ReleaseBuilder ToBuilder()
+    public RuleSetBuilder ToBuilder()
     {
         var start = new DateOnly(2026, 7, 1);
-        var b = new ReleaseBuilder("v322r0", start)
-            .AddPtp(PtpTable.Practitioner, "v322r0", PractitionerPtp)
-            .AddPtp(PtpTable.Hospital, "v322r0", HospitalPtp)
-            .AddAddOns("AOC_V2026Q3_01", start, AddOns);
+        var b = new RuleSetBuilder()
+            .AddPtp(TableId.PtpPractitioner, "v322r0", start, PractitionerPtp)
+            .AddPtp(TableId.PtpHospital, "v322r0", start, HospitalPtp)
+            .AddAddOns("AOC_V2026Q3", start, AddOns);
         foreach (var (table, rows) in Mue) b.AddMue(table, "2026-07-01", start, rows);
         return b;
     }

@@ -24,7 +24,7 @@ GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 var heapAfter = GC.GetTotalMemory(true);
 Console.WriteLine($"rule set: {rules.Codes.Count:N0} codes; build {buildMs:N0} ms; resident {(heapAfter - heapBefore) / 1048576.0:N1} MiB managed ({rules.IndexBytes / 1048576.0:N1} MiB of index arrays)");
 
-var baseline = new DictionaryBaseline(rows.PractitionerPtp, rows.AddOns, rows.Mue.First(m => m.Table == MueTable.Practitioner).Rows);
+var baseline = new DictionaryBaseline(rows.PractitionerPtp, rows.AddOns, rows.Mue.First(m => m.Table == TableId.MuePractitioner).Rows);
 System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 var heapBaseline = GC.GetTotalMemory(true);
@@ -62,7 +62,7 @@ if (clean.Length > 0)
 
 if (args.Contains("--probe"))
 {
-    var ptp = rules.Releases[0].Ptp(PtpTable.Practitioner)!;
+    var ptp = (PtpIndex)rules.VersionsOf(TableId.PtpPractitioner)[0].Index;
     var lookups = Measure(claims6, c =>
     {
         Span<int> ids = stackalloc int[c.Lines.Count];
@@ -85,7 +85,7 @@ static (RuleSet Rules, double BuildMs) Build(BenchData rows)
 {
     var builder = rows.ToBuilder();
     var watch = Stopwatch.StartNew();
-    var rules = RuleSet.Build(builder);
+    var rules = builder.Build();
     return (rules, watch.Elapsed.TotalMilliseconds);
 }
 

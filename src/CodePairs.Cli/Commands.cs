@@ -37,16 +37,15 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
 
     private IProgress<string>? Progress => interactive ? new TerminalProgress(error) : null;
 
-    public int Import(IReadOnlyList<string> paths, string snapshotPath)
+    public int Import(IReadOnlyList<string> paths, string snapshotPath, int ptpParts = 4)
     {
         return Guard(() =>
         {
-            var files = CmsFiles(paths);
             var total = Stopwatch.StartNew();
-            var result = CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), progress: Progress);
+            var result = ReadCms(paths, ptpParts);
             var read = total.Elapsed;
             var build = Stopwatch.StartNew();
-            var rules = RuleSet.Build(result.Release);
+            var rules = result.Build();
             build.Stop();
             var write = Stopwatch.StartNew();
             var temp = snapshotPath + ".tmp";
@@ -54,10 +53,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
             File.Move(temp, snapshotPath, overwrite: true);
             write.Stop();
             ClearProgress();
-            output.WriteLine($"release {result.Release.Id}, effective {result.Release.EffectiveFrom:yyyy-MM-dd}");
-            foreach (var t in result.Tables)
-                output.WriteLine($"  {t.Table,-18} {t.Rows,10:N0} rows  {t.Files} file(s)  version {t.Version}  {t.Elapsed.TotalMilliseconds,7:N0} ms");
-            foreach (var i in result.Ignored) output.WriteLine($"  ignored {i}");
+            WriteReport(result.Report);
             output.WriteLine($"codes: {rules.Codes.Count:N0}");
             output.WriteLine($"read {read.TotalMilliseconds:N0} ms, index {build.Elapsed.TotalMilliseconds:N0} ms, snapshot {write.Elapsed.TotalMilliseconds:N0} ms");
             output.WriteLine($"wrote {snapshotPath} ({new FileInfo(snapshotPath).Length:N0} bytes)");
@@ -65,20 +61,42 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         });
     }
 
-    public int Inspect(string snapshotPath)
+    /// <summary>The table versions a drop loaded, then every file with what became of it.</summary>
+    internal void WriteReport(ImportReport report)
+    {
+        output.WriteLine($"loaded {report.Tables.Count} table version(s):");
+        foreach (var t in report.Tables)
+            output.WriteLine($"  {t.Table.Name(),-18} {t.Version,-14} from {t.EffectiveFrom:yyyy-MM-dd} {t.Rows,10:N0} rows  {t.Files} file(s)  {t.Elapsed.TotalMilliseconds,7:N0} ms" +
+                             (t.RowsNeverInForce > 0 ? $"  ({t.RowsNeverInForce:N0} never in force)" : ""));
+        output.WriteLine($"files ({report.Files.Count}):");
+        foreach (var f in report.Files) output.WriteLine($"  {f}");
+    }
+
+    public int Inspect(string snapshotPath, string? date = null)
     {
         return Guard(() =>
         {
+            var day = DateOnly.FromDateTime(DateTime.UtcNow);
+            if (date is not null && !ClaimParser.TryParseDate(date, out day, out var reason)) return Usage($"--date: {reason}");
             var watch = Stopwatch.StartNew();
             var rules = Load(snapshotPath);
             watch.Stop();
             output.WriteLine($"{snapshotPath}: snapshot format {RuleSnapshot.FormatVersion}, {new FileInfo(snapshotPath).Length:N0} bytes, loaded in {watch.Elapsed.TotalMilliseconds:N0} ms");
-            output.WriteLine($"codes: {rules.Codes.Count:N0}; index memory: {rules.IndexBytes:N0} bytes");
-            foreach (var r in rules.Releases)
+            output.WriteLine($"codes: {rules.Codes.Count:N0}; index memory: {rules.IndexBytes:N0} bytes; in force on {day:yyyy-MM-dd} marked *");
+            foreach (var table in Tables.All)
             {
-                output.WriteLine($"release {r.Id}, effective from {r.EffectiveFrom:yyyy-MM-dd}");
-                foreach (var c in r.Components.OrderBy(c => c.Table, StringComparer.Ordinal))
-                    output.WriteLine($"  {c.Table,-18} {c.Rows,10:N0} rows  version {c.Version}  effective {c.EffectiveFrom:yyyy-MM-dd}");
+                var versions = rules.VersionsOf(table);
+                var inForce = rules.VersionFor(table, day);
+                if (versions.Count == 0)
+                {
+                    output.WriteLine($"{table.Name()}: not loaded");
+                    continue;
+                }
+                output.WriteLine($"{table.Name()}: {versions.Count} version(s); in force on {day:yyyy-MM-dd}: {inForce?.Version ?? "none (before its first version)"}");
+                foreach (var v in versions.Reverse())
+                    output.WriteLine($"  {(ReferenceEquals(v, inForce) ? "*" : " ")} {v.Version,-14} from {v.EffectiveFrom:yyyy-MM-dd} {v.Rows,10:N0} rows  key {v.Key}" +
+                                     (v.RowsNeverInForce > 0 ? $"  ({v.RowsNeverInForce:N0} never in force)" : "") +
+                                     (v.Sources.Count > 0 ? $"  from {string.Join(", ", v.Sources.Select(x => x.File))}" : ""));
             }
             return ExitCodes.Ok;
         });
@@ -106,7 +124,8 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
 
     private void WriteProfile(CodeProfile p, bool history)
     {
-        output.WriteLine($"{p.Code} in release {p.Release} ({p.Setting}, date {p.Date:yyyy-MM-dd})");
+        output.WriteLine($"{p.Code} on {p.Date:yyyy-MM-dd} ({p.Setting}), from {string.Join(", ", p.Tables.Select(t => t.ToString()))}");
+        if (p.NotInForce.Count > 0) output.WriteLine($"  no version in force on this date: {string.Join(", ", p.NotInForce)} (that part of the profile is unknown)");
         if (!p.Known)
         {
             output.WriteLine("  no table of this snapshot names the code (deleted, not yet effective, or mistyped)");
@@ -145,14 +164,28 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         }
     }
 
-    public int Check(string snapshotPath, string claimsPath, string? outPath, string? setting, bool includeInfo)
+    /// <summary>The packs the service applies by default (CodePairs:Rules:Packs): one answer everywhere.</summary>
+    public static readonly IReadOnlyList<string> DefaultPacks = ["cpt-77003"];
+
+    public int Check(string snapshotPath, string claimsPath, string? outPath, string? setting, bool includeInfo, string? packs = null)
     {
         var s = Setting.Practitioner;
         if (setting is not null && !SettingNames.TryParse(setting, out s)) return Usage($"--setting: '{setting}' is not 'practitioner' or 'hospital'");
+        List<RulePack> rulePacks;
+        try
+        {
+            rulePacks = (packs is null ? DefaultPacks : packs.Equals("none", StringComparison.OrdinalIgnoreCase) ? []
+                    : packs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(RulePack.Embedded).ToList();
+        }
+        catch (ArgumentException e)
+        {
+            return Usage($"--packs: {e.Message}");
+        }
         return Guard(() =>
         {
             var rules = Load(snapshotPath);
-            var validator = new ClaimValidator(rules);
+            var validator = new ClaimValidator(rules, rulePacks);
             var watch = Stopwatch.StartNew();
             BatchSummary summary;
             using (var input = File.OpenRead(claimsPath))
@@ -186,7 +219,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         return BatchReader.FormatOf(path, head.AsSpan(0, n));
     }
 
-    public int Generate(string folder, string scale, int seed, int claims, string claimsFormat = "csv")
+    public int Generate(string folder, string scale, int seed, int claims, string? version = null, string? tables = null, string claimsFormat = "csv")
     {
         if (claimsFormat is not ("csv" or "837p" or "837i")) return Usage($"--claims-format: '{claimsFormat}' is not 'csv', '837p' or '837i'");
         GeneratorOptions options;
@@ -195,6 +228,23 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
             case "small": options = GeneratorOptions.Small(seed); break;
             case "full": options = GeneratorOptions.Full(seed); break;
             default: return Usage($"--scale: '{scale}' is not 'small' or 'full'");
+        }
+        if (version is not null)
+        {
+            if (!CmsNames.TryReleaseStart(version, out _)) return Usage($"--version: '{version}' is not a PTP version like v322r0 (it names the quarter)");
+            options = options with { ReleaseId = version.ToLowerInvariant() };
+        }
+        if (tables is not null)
+        {
+            var chosen = new List<TableId>();
+            foreach (var name in tables.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var kind = name.ToLowerInvariant() switch { "ptp" => TableKind.Ptp, "aoc" => TableKind.AddOn, "mue" => TableKind.Mue, _ => (TableKind?)null };
+                if (kind is { } k) chosen.AddRange(Tables.All.Where(t => t.Kind() == k));
+                else if (Tables.TryParse(name, out var t)) chosen.Add(t);
+                else return Usage($"--tables: '{name}' is not ptp, aoc, mue or a table ({string.Join(", ", Tables.All.Select(x => x.Name()))})");
+            }
+            options = options with { Tables = chosen.Distinct().ToArray() };
         }
         return Guard(() =>
         {
@@ -210,7 +260,8 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
                 else generator.WriteClaims837(stream, claims, seed, institutional: claimsFormat == "837i");
             }
             ClearProgress();
-            output.WriteLine($"wrote release {options.ReleaseId} ({scale}, seed {seed}) to {folder} in {watch.Elapsed.TotalSeconds:N1} s:");
+            output.WriteLine($"wrote {string.Join(", ", options.Tables.Select(t => t.Name()))} for the quarter of {options.ReleaseId} " +
+                             $"(from {options.EffectiveFrom:yyyy-MM-dd}; {scale}, seed {seed}) to {folder} in {watch.Elapsed.TotalSeconds:N1} s:");
             foreach (var f in files) output.WriteLine($"  {f} ({new FileInfo(Path.Combine(folder, f)).Length:N0} bytes)");
             if (claims > 0) output.WriteLine($"  {claimsFile} ({claims:N0} {(claimsFormat == "csv" ? "lines" : "service lines")})");
             return ExitCodes.Ok;
@@ -230,14 +281,29 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         return files;
     }
 
-    /// <summary>A rule set from a snapshot file, or from CMS files and folders.</summary>
-    internal RuleSet LoadOrImport(IReadOnlyList<string> paths)
+    /// <summary>A rule set from a snapshot file (with no report), or from CMS files and folders (with the import's report).</summary>
+    internal (RuleSet Rules, ImportReport? Report) LoadOrImport(IReadOnlyList<string> paths, int ptpParts = 4)
     {
         string[] cmsExtensions = [".zip", ".csv", ".txt", ".xlsx", ".json"];
         if (paths.Count == 1 && File.Exists(paths[0]) && !cmsExtensions.Contains(Path.GetExtension(paths[0]).ToLowerInvariant()))
-            return Load(paths[0]);
+            return (Load(paths[0]), null);
+        var result = ReadCms(paths, ptpParts);
+        return (result.Build(), result.Report);
+    }
+
+    private CmsImportResult ReadCms(IReadOnlyList<string> paths, int ptpParts)
+    {
         var files = CmsFiles(paths);
-        return RuleSet.Build(CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), progress: Progress).Release);
+        try
+        {
+            return CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), new ImportOptions { PtpParts = ptpParts }, Progress);
+        }
+        catch (CmsFileException e) when (e.Report is not null)
+        {
+            ClearProgress();
+            WriteReport(e.Report); // what became of every file, then the error
+            throw;
+        }
     }
 
     internal int Guarded(Func<int> action) => Guard(action);
@@ -256,7 +322,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         {
             return action();
         }
-        catch (Exception e) when (e is CmsFileException or SnapshotException or BatchFileException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        catch (Exception e) when (e is CmsFileException or SnapshotException or BatchFileException or RulePackException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {
             ClearProgress();
             error.WriteLine($"error: {e.Message}");

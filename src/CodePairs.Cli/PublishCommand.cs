@@ -1,46 +1,56 @@
 using System.Collections;
 using System.Diagnostics;
+using CodePairs.Rules;
 using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace CodePairs.Cli;
 
 /// <summary>
-/// <c>rules publish</c>: the one command that talks to storage. Writes a release (from a snapshot or CMS files) into
-/// the rule store with the same <see cref="ReleasePublisher"/> the refresh job uses, and activates it, so a fresh
-/// Azurite has something to serve. The connection comes from <c>--connection</c>, else the <c>CodePairsStorage</c>
-/// environment setting (a connection string, or identity-based <c>CodePairsStorage__blobServiceUri</c> / <c>__tableServiceUri</c>
-/// / <c>__credential</c> / <c>__clientId</c>), else <c>UseDevelopmentStorage=true</c> (Azurite).
+/// <c>rules publish</c>: the one command that talks to storage. Puts the table versions of a snapshot or of CMS files
+/// into the rule store with the same release protocol the refresh job uses (<see cref="RulePublisher"/>): each version
+/// written, verified and snapshotted; a new rule set composed over the active one (tables not given carry over); the
+/// pointer flipped; the previous rule set retired. The connection comes from <c>--connection</c>, else the
+/// <c>CodePairsStorage</c> environment setting (a connection string, or identity-based <c>CodePairsStorage__blobServiceUri</c>
+/// / <c>__tableServiceUri</c> / <c>__credential</c> / <c>__clientId</c>), else <c>UseDevelopmentStorage=true</c> (Azurite).
 /// </summary>
 public sealed class PublishCommand(Commands commands, TextWriter output, TextWriter error)
 {
-    public int Run(IReadOnlyList<string> paths, string? connection, bool activate)
+    public int Run(IReadOnlyList<string> paths, string? connection, bool activate, int ptpParts = 4, int versionsPerTable = 4)
         => commands.Guarded(() =>
         {
             var settings = StorageSettings.From(Configuration(connection), StorageNames.Connection);
             var tables = settings.CreateTableServiceClient();
             var blobs = settings.CreateBlobServiceClient();
             var watch = Stopwatch.StartNew();
-            var rules = commands.LoadOrImport(paths);
-            var release = rules.Releases.Count == 1 ? rules.Releases[0]
-                : throw new IOException($"the input holds {rules.Releases.Count} releases; publish one at a time");
-            var publisher = new ReleasePublisher(new TableRuleCatalog(tables), new TableReleaseEditsStore(tables), new BlobSnapshotStore(blobs));
+            var (rules, report) = commands.LoadOrImport(paths, ptpParts);
+            if (report is not null) commands.WriteReport(report);
+            var publisher = new RulePublisher(new TableRuleCatalog(tables), new TableRuleEditsStore(tables), new BlobSnapshotStore(blobs), new TableCheckpointStore(tables));
             PublishResult result;
             try
             {
-                result = publisher.PublishAsync(rules, release.Id, activate, new Progress<string>(m => error.WriteLine($"  {m}"))).GetAwaiter().GetResult();
+                var origin = $"rules publish {string.Join(" ", paths.Select(Path.GetFileName))}";
+                result = publisher.PublishAsync(rules, origin, new PublishOptions { Activate = activate, VersionsPerTable = versionsPerTable },
+                    new Progress<PublishProgress>(p => error.WriteLine($"  {p.Step}"))).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or InvalidDataException or InvalidOperationException)
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or InvalidDataException
+                or InvalidOperationException or PublishException or PointerConflictException or Rules.Snapshots.SnapshotException)
             {
                 commands.Done();
                 error.WriteLine($"error: could not publish to storage ({(settings.ConnectionString is null ? settings.BlobServiceUri : "connection string")}): {e.Message}");
-                error.WriteLine("is Azurite running? bash scripts/azurite.sh start");
+                if (e is Azure.RequestFailedException or HttpRequestException or AggregateException) error.WriteLine("is Azurite running? bash scripts/azurite.sh start");
                 return ExitCodes.Failed;
             }
             commands.Done();
-            output.WriteLine($"published release {result.ReleaseId} (effective {release.EffectiveFrom:yyyy-MM-dd}) in {watch.Elapsed.TotalSeconds:N1} s:");
-            output.WriteLine($"  {result.Written.Entities:N0} entities in {result.Written.Transactions:N0} transactions ({result.Written.Rows:N0} rows), snapshot sha256 {result.SnapshotSha256[..16]}…");
-            output.WriteLine(activate ? $"  active releases: {string.Join(", ", result.ActiveReleaseIds)}" : "  verified, not activated");
+            output.WriteLine($"published {result.Versions.Count} table version(s) in {watch.Elapsed.TotalSeconds:N1} s ({result.EntityWrites:N0} entity writes):");
+            foreach (var v in result.Versions)
+                output.WriteLine($"  {v.Table.Name(),-18} {v.Version,-14} from {v.EffectiveFrom:yyyy-MM-dd} {v.Rows,10:N0} rows  {(v.Written ? "written and verified" : "already stored")}" +
+                                 (v.InRuleSet ? "" : "  (not in the rule set: older than the versions kept per table)"));
+            output.WriteLine(result.Unchanged ? $"rule set {result.RuleSetId} already holds every version: nothing changed"
+                : activate ? $"active rule set: {result.RuleSetId} (previous: {result.Previous ?? "none"})"
+                : $"rule set {result.RuleSetId} is verified, not activated");
+            foreach (var t in result.Tables.GroupBy(t => t.Table))
+                output.WriteLine($"  {t.Key.Name(),-18} {string.Join(", ", t.Select(x => $"{x.Version} (from {x.EffectiveFrom:yyyy-MM-dd})"))}");
             return ExitCodes.Ok;
         });
 

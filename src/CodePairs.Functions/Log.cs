@@ -6,8 +6,8 @@ namespace CodePairs.Functions;
 /// service, codes of a claim or request bodies (HIPAA Safe Harbor identifiers).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Validated a claim: {Lines} lines, {Findings} findings, clean {Clean}, releases {Releases}")]
-    public static partial void ClaimValidated(ILogger logger, int lines, int findings, bool clean, string releases);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Validated a claim: {Lines} lines, {Findings} findings, clean {Clean}, rule set {RuleSet}")]
+    public static partial void ClaimValidated(ILogger logger, int lines, int findings, bool clean, string ruleSet);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Rejected a request with {Status}: {Problem}")]
     public static partial void RequestRejected(ILogger logger, int status, string problem);
@@ -15,11 +15,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "No rule set is loaded; answered 503")]
     public static partial void NoRuleSet(ILogger logger);
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Loaded rule set: releases {Releases}, {Codes} codes, {Milliseconds} ms")]
-    public static partial void RuleSetLoaded(ILogger logger, string releases, int codes, long milliseconds);
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Loaded rule set {RuleSet}: {Versions} table versions, {Codes} codes, {Milliseconds} ms")]
+    public static partial void RuleSetLoaded(ILogger logger, string ruleSet, int versions, int codes, long milliseconds);
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Could not load rule set for releases {Releases}; the previous set keeps serving")]
-    public static partial void RuleSetLoadFailed(ILogger logger, Exception exception, string releases);
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Could not load rule set {RuleSet}; the previous set keeps serving")]
+    public static partial void RuleSetLoadFailed(ILogger logger, Exception exception, string ruleSet);
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "No active rule-set pointer in storage yet")]
     public static partial void NoActivePointer(ILogger logger);
@@ -36,11 +36,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 122, Level = LogLevel.Error, Message = "Rule refresh stopped during {Step}; the next run resumes")]
     public static partial void RefreshFailed(ILogger logger, Exception exception, string step);
 
-    [LoggerMessage(EventId = 123, Level = LogLevel.Information, Message = "Release {Release} is now active")]
-    public static partial void ReleaseActivated(ILogger logger, string release);
+    [LoggerMessage(EventId = 123, Level = LogLevel.Information, Message = "Rule set {RuleSet} is now active")]
+    public static partial void RuleSetActivated(ILogger logger, string ruleSet);
 
-    [LoggerMessage(EventId = 124, Level = LogLevel.Information, Message = "Retention deleted release {Release} ({Entities} entities)")]
-    public static partial void ReleaseDeleted(ILogger logger, string release, int entities);
+    [LoggerMessage(EventId = 124, Level = LogLevel.Information, Message = "Retention deleted the rows of {Versions}")]
+    public static partial void VersionsDeleted(ILogger logger, string versions);
 
     [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "Rule refresh rejected candidate {Candidate}: {Reason}")]
     public static partial void CandidateRejected(ILogger logger, string candidate, string reason);

@@ -24,8 +24,6 @@ public static class ServiceRegistration
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
         services.ConfigureHttpJsonOptions(ConfigureJson);
         services.AddCodePairsStorage(configuration);
-        services.AddSingleton(sp => new ReleasePublisher(sp.GetRequiredService<IRuleCatalog>(), sp.GetRequiredService<IReleaseEditsStore>(),
-            sp.GetRequiredService<ISnapshotStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddCodePairsRules(configuration);
         services.AddCodePairsRefresh(configuration);
         services.AddCodePairsBatches(configuration);

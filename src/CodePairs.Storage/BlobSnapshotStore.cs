@@ -5,7 +5,8 @@ using Azure.Storage.Blobs.Models;
 
 namespace CodePairs.Storage;
 
-/// <summary>The compact snapshot of each release as blob <c>rules-snapshots/{releaseId}.snapshot</c>, with its hex
+/// <summary>Snapshots in the <c>rules-snapshots</c> container — one per table version
+/// (<c>tables/{table}/{key}.snapshot</c>) and one per rule set (<c>rulesets/{id}.snapshot</c>) — each with its hex
 /// SHA-256 in the blob's <c>sha256</c> metadata so a loader can check what it read.</summary>
 public sealed class BlobSnapshotStore : ISnapshotStore
 {
@@ -16,15 +17,29 @@ public sealed class BlobSnapshotStore : ISnapshotStore
     public BlobSnapshotStore(BlobServiceClient service, string containerName = StorageNames.SnapshotsContainer)
         => _container = service.GetBlobContainerClient(containerName);
 
-    public static string BlobName(string releaseId)
+    /// <summary>The blob of a table version's snapshot.</summary>
+    public static string VersionBlob(Rules.TableId table, string key) => $"tables/{Rules.Tables.Name(table)}/{RuleEditsLayout.ValidateVersionKey(key)}.snapshot";
+
+    /// <summary>The blob of a rule set's snapshot (every version it holds, over one code index: one read to load).</summary>
+    public static string RuleSetBlob(string id) => $"rulesets/{RuleEditsLayout.ValidateRuleSetId(id)}.snapshot";
+
+    /// <summary>Only names built by <see cref="VersionBlob"/> or <see cref="RuleSetBlob"/> reach the container.</summary>
+    private static string Checked(string blobName)
     {
-        RuleEditsLayout.ValidateReleaseId(releaseId);
-        return $"{releaseId}.snapshot";
+        var parts = blobName.Split('/');
+        var ok = parts switch
+        {
+            ["tables", var t, var file] => Rules.Tables.TryParse(t, out _) && file.EndsWith(".snapshot", StringComparison.Ordinal)
+                                           && RuleEditsLayout.IsVersionKey(file[..^".snapshot".Length]),
+            ["rulesets", var file] => file.EndsWith(".snapshot", StringComparison.Ordinal) && RuleEditsLayout.IsRuleSetId(file[..^".snapshot".Length]),
+            _ => false,
+        };
+        return ok ? blobName : throw new ArgumentException($"'{blobName}' is not a snapshot blob name (tables/<table>/<key>.snapshot or rulesets/<id>.snapshot)", nameof(blobName));
     }
 
-    public async Task<string> UploadAsync(string releaseId, Stream snapshot, CancellationToken ct)
+    public async Task<string> UploadAsync(string blobName, Stream snapshot, CancellationToken ct)
     {
-        var blob = _container.GetBlobClient(BlobName(releaseId));
+        var blob = _container.GetBlobClient(Checked(blobName));
         // The hash goes into the upload's metadata, so it is known before the upload: hash a seekable stream in place,
         // otherwise spool to a temporary file first (snapshots are tens of MiB; memory is for the rule set).
         Stream source = snapshot;
@@ -55,25 +70,25 @@ public sealed class BlobSnapshotStore : ISnapshotStore
         }
     }
 
-    public async Task<Stream> OpenReadAsync(string releaseId, CancellationToken ct)
+    public async Task<Stream> OpenReadAsync(string blobName, CancellationToken ct)
     {
-        var blob = _container.GetBlobClient(BlobName(releaseId));
+        var blob = _container.GetBlobClient(Checked(blobName));
         try
         {
             return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            throw new SnapshotNotFoundException($"no snapshot for release {releaseId}: blob {_container.Name}/{blob.Name} does not exist", ex);
+            throw new SnapshotNotFoundException($"snapshot blob {_container.Name}/{blob.Name} does not exist", ex);
         }
     }
 
     /// <summary>The SHA-256 recorded when the snapshot was uploaded, or null when the blob is missing.</summary>
-    public async Task<string?> GetSha256Async(string releaseId, CancellationToken ct)
+    public async Task<string?> GetSha256Async(string blobName, CancellationToken ct)
     {
         try
         {
-            var props = await _container.GetBlobClient(BlobName(releaseId)).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            var props = await _container.GetBlobClient(Checked(blobName)).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
             return props.Value.Metadata.TryGetValue(Sha256Metadata, out var sha) ? sha : null;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

@@ -1,30 +1,59 @@
+using System.Text.Json.Serialization;
 using Azure;
 using CodePairs.Rules;
 
 namespace CodePairs.Storage;
 
-/// <summary>Where a release is in the refresh protocol: written, checked, serving, kept for rollback only, or past
-/// the retention count (its rows deleted; it can no longer be activated).</summary>
-public enum ReleaseStatus { Loading, Verified, Active, Retired, Deleted }
+/// <summary>Where a table version is: being written, written and checked (its rows and snapshot can serve), or past
+/// retention (its rows deleted).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<VersionStatus>))]
+public enum VersionStatus
+{
+    [JsonStringEnumMemberName("loading")] Loading,
+    [JsonStringEnumMemberName("verified")] Verified,
+    [JsonStringEnumMemberName("deleted")] Deleted,
+}
 
-/// <summary>One release in the catalogue: its tables (with CMS versions and row counts), its snapshot and its state.</summary>
-public sealed record ReleaseEntry(string Id, DateOnly EffectiveFrom, ReleaseStatus Status,
-    IReadOnlyList<ReleaseComponent> Components, string? SnapshotBlob, string? SnapshotSha256,
-    DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt, string? LastError);
+/// <summary>Where a rule set (a set of table versions in force together) is: composed and loadable, serving, kept for
+/// rollback, or past retention.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RuleSetStatus>))]
+public enum RuleSetStatus
+{
+    [JsonStringEnumMemberName("verified")] Verified,
+    [JsonStringEnumMemberName("active")] Active,
+    [JsonStringEnumMemberName("retired")] Retired,
+    [JsonStringEnumMemberName("deleted")] Deleted,
+}
 
-/// <summary>The releases that serve claims (the only commit point of a refresh), with the ETag to move it.</summary>
-public sealed record ActivePointer(IReadOnlyList<string> ReleaseIds, DateTimeOffset UpdatedAt, ETag ETag);
+/// <summary>One version of one table in the catalogue: what it is, where it came from (files and SHA-256s), its rows,
+/// its snapshot and its state.</summary>
+public sealed record TableVersionEntry(TableId Table, string Key, string Version, DateOnly EffectiveFrom, int Rows, int RowsNeverInForce,
+    IReadOnlyList<TableSource> Sources, VersionStatus Status, string? SnapshotSha256, DateTimeOffset CreatedAt, string? LastError = null)
+{
+    public TableRef Ref => new(Table, Key, Version, EffectiveFrom);
+}
+
+/// <summary>A table version named by a rule set.</summary>
+public sealed record TableRef(TableId Table, string Key, string Version, DateOnly EffectiveFrom);
+
+/// <summary>A rule set in the catalogue: the table versions in force together (several per table, each from its date),
+/// what made it (a drop, a publish), the state it replaced, and its snapshot.</summary>
+public sealed record RuleSetEntry(string Id, RuleSetStatus Status, IReadOnlyList<TableRef> Tables, string Origin, string? Previous,
+    string? SnapshotSha256, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt, string? LastError = null);
+
+/// <summary>The rule set that serves claims — the only commit point of a publish — with the ETag to move it.</summary>
+public sealed record ActivePointer(string RuleSetId, DateTimeOffset UpdatedAt, ETag ETag);
 
 /// <summary>Someone else moved the active pointer since it was read: re-read and decide again.</summary>
 public sealed class PointerConflictException : Exception
 {
-    public PointerConflictException() : this("the active release pointer was changed by someone else") { }
+    public PointerConflictException() : this("the active rule set pointer was changed by someone else") { }
     public PointerConflictException(string message) : base(message) { }
     public PointerConflictException(string message, Exception innerException) : base(message, innerException) { }
 
-    public PointerConflictException(IReadOnlyList<string> wanted, ActivePointer? current, Exception? innerException = null)
-        : base($"the active release pointer was changed by someone else: wanted [{string.Join(", ", wanted)}], " +
-               (current is null ? "it is absent" : $"it now holds [{string.Join(", ", current.ReleaseIds)}]"), innerException)
+    public PointerConflictException(string wanted, ActivePointer? current, Exception? innerException = null)
+        : base($"the active rule set pointer was changed by someone else: wanted {wanted}, " +
+               (current is null ? "it is absent" : $"it now names {current.RuleSetId}"), innerException)
     {
         Current = current;
     }
@@ -33,57 +62,86 @@ public sealed class PointerConflictException : Exception
     public ActivePointer? Current { get; }
 }
 
-/// <summary>The snapshot blob of a release does not exist.</summary>
+/// <summary>A snapshot blob does not exist.</summary>
 public sealed class SnapshotNotFoundException : Exception
 {
-    public SnapshotNotFoundException() : base("the release snapshot was not found") { }
+    public SnapshotNotFoundException() : base("the snapshot was not found") { }
     public SnapshotNotFoundException(string message) : base(message) { }
     public SnapshotNotFoundException(string message, Exception innerException) : base(message, innerException) { }
 }
 
+/// <summary>The catalogue: table versions, rule sets, and the active pointer.</summary>
 public interface IRuleCatalog
 {
-    Task<IReadOnlyList<ReleaseEntry>> ListAsync(CancellationToken ct);
-    Task<ReleaseEntry?> GetAsync(string releaseId, CancellationToken ct);
-    Task UpsertAsync(ReleaseEntry entry, CancellationToken ct);
+    Task<IReadOnlyList<TableVersionEntry>> ListVersionsAsync(CancellationToken ct);
+    Task<TableVersionEntry?> GetVersionAsync(TableId table, string key, CancellationToken ct);
+    Task UpsertVersionAsync(TableVersionEntry entry, CancellationToken ct);
+
+    Task<IReadOnlyList<RuleSetEntry>> ListRuleSetsAsync(CancellationToken ct);
+    Task<RuleSetEntry?> GetRuleSetAsync(string id, CancellationToken ct);
+    Task UpsertRuleSetAsync(RuleSetEntry entry, CancellationToken ct);
+
     Task<ActivePointer?> GetActiveAsync(CancellationToken ct);
 
-    /// <summary>ETag-conditional (expected null = create only if absent). On 412: re-read; if the stored ids already
-    /// equal releaseIds return it, else throw <see cref="PointerConflictException"/>.</summary>
-    Task<ActivePointer> SetActiveAsync(IReadOnlyList<string> releaseIds, ETag? expected, CancellationToken ct);
+    /// <summary>ETag-conditional (expected null = create only if absent). On 412: re-read; if the stored id already is
+    /// <paramref name="ruleSetId"/> return it, else throw <see cref="PointerConflictException"/>.</summary>
+    Task<ActivePointer> SetActiveAsync(string ruleSetId, ETag? expected, CancellationToken ct);
 }
 
+/// <summary>Snapshot blobs: one per table version (<c>tables/{table}/{key}.snapshot</c>) and one per rule set
+/// (<c>rulesets/{id}.snapshot</c>), each with its SHA-256 in metadata.</summary>
 public interface ISnapshotStore
 {
-    /// <summary>Uploads (overwrites) blob <c>rules-snapshots/{releaseId}.snapshot</c> with metadata <c>sha256</c>; returns the hex SHA-256.</summary>
-    Task<string> UploadAsync(string releaseId, Stream snapshot, CancellationToken ct);
+    /// <summary>Uploads (overwrites) a snapshot blob with metadata <c>sha256</c>; returns the hex SHA-256.</summary>
+    Task<string> UploadAsync(string blobName, Stream snapshot, CancellationToken ct);
 
-    /// <summary>Opens the snapshot for reading; throws <see cref="SnapshotNotFoundException"/> when it is missing.</summary>
-    Task<Stream> OpenReadAsync(string releaseId, CancellationToken ct);
+    /// <summary>Opens a snapshot for reading; throws <see cref="SnapshotNotFoundException"/> when it is missing.</summary>
+    Task<Stream> OpenReadAsync(string blobName, CancellationToken ct);
 }
 
-public interface IReleaseEditsStore
+/// <summary>The released rows in Table Storage, per table version.</summary>
+public interface IRuleEditsStore
 {
-    /// <summary>Writes every table of the release into the RuleEdits table, idempotently (upsert-replace), partition by
-    /// partition, in transactions that obey Azure's limits. Returns entity writes issued.</summary>
-    Task<ReleaseWriteResult> WriteAsync(Release release, CodeIndex codes, IProgress<int>? progress, CancellationToken ct);
+    /// <summary>Writes a table version's rows (as <see cref="StoredRows.Encode"/> lays them out) idempotently
+    /// (upsert-replace), partition by partition, in transactions that obey Azure's limits: partitions in
+    /// <paramref name="skipPartitions"/> are skipped, and <paramref name="partitionCommitted"/> hears of every partition
+    /// whose transactions all committed.</summary>
+    Task<WriteResult> WriteAsync(StoredTable stored, string key, IReadOnlySet<string>? skipPartitions, Func<string, int, CancellationToken, Task>? partitionCommitted,
+        IProgress<int>? progress, int maxEntitiesPerSecond, CancellationToken ct);
 
-    /// <summary>Reads back one code's stored rows for a table of a release (point reads), decoded; null when the code has none.</summary>
-    Task<StoredCodeRules?> ReadCodeAsync(string releaseId, string table, HcpcsCode code, CancellationToken ct);
+    /// <summary>Reads back one code's stored rows of a table version (point reads), decoded; null when the code has none.</summary>
+    Task<StoredCodeRules?> ReadCodeAsync(TableId table, string key, HcpcsCode code, CancellationToken ct);
 
-    /// <summary>The sum of the rows held for a table of a release, for verification against <see cref="ReleaseComponent.Rows"/>.</summary>
-    Task<long> CountRowsAsync(string releaseId, string table, CancellationToken ct);
+    /// <summary>The stored groups for these keys (what verification compares with the freshly encoded ones).</summary>
+    Task<StoredGroup?> ReadGroupAsync(TableId table, string key, string groupKey, CancellationToken ct);
 
-    /// <summary>Deletes every stored entity of a release (retention, or before rewriting a release whose content changed); returns how many.</summary>
-    Task<int> DeleteReleaseAsync(string releaseId, CancellationToken ct);
+    /// <summary>The rows held for a table version, for verification against <see cref="TableVersion.Rows"/>.</summary>
+    Task<long> CountRowsAsync(TableId table, string key, CancellationToken ct);
+
+    /// <summary>Deletes every stored entity of a table version (retention, or before rewriting); returns how many.</summary>
+    Task<int> DeleteAsync(TableId table, string key, CancellationToken ct);
 }
 
-public sealed record ReleaseWriteResult(int Entities, int Transactions, long Rows);
+public sealed record WriteResult(int Entities, int Transactions, long Rows);
 
-/// <summary>One code's stored rows in one table of a release. Exactly one list is filled, by the table's kind:
-/// PTP rows where the code is column 1, AOC rows where it is the add-on code, or its MUE.</summary>
-public sealed record StoredCodeRules(string ReleaseId, string Table, HcpcsCode Code,
-    IReadOnlyList<PtpEdit> Ptp, IReadOnlyList<AddOnEdit> AddOns, MueLimit? Mue)
+/// <summary>The publish protocol's memory: per-partition checkpoints of each table version's write (a rerun skips what
+/// committed), and what each drop's content was last found to be.</summary>
+public interface ICheckpointStore
 {
-    public int Rows => Ptp.Count + AddOns.Count + (Mue is null ? 0 : 1);
+    Task<IReadOnlySet<string>> CommittedAsync(TableId table, string key, CancellationToken ct);
+    ICheckpointRecorder Record(TableId table, string key);
+    Task DeleteAsync(TableId table, string key, CancellationToken ct);
+
+    Task<DropRecord?> GetDropAsync(string contentKey, CancellationToken ct);
+    Task SetDropAsync(DropRecord record, CancellationToken ct);
 }
+
+public interface ICheckpointRecorder
+{
+    Task CommittedAsync(string partition, int entities, CancellationToken ct);
+    Task FlushAsync(CancellationToken ct);
+}
+
+/// <summary>What a drop (a set of files, by content) became: the rule set it activated or left verified, or the error
+/// that failed it, with the report of every file.</summary>
+public sealed record DropRecord(string ContentKey, string Name, string? RuleSetId, string? Error, string? Report, DateTimeOffset At);

@@ -7,14 +7,19 @@ namespace CodePairs.Storage;
 
 public static class StorageRegistration
 {
-    /// <summary>The storage clients (<see cref="StorageClients.AddCodePairsStorageClients"/>) and the three stores, as singletons.</summary>
+    /// <summary>The storage clients (<see cref="StorageClients.AddCodePairsStorageClients"/>), the stores and the release
+    /// protocol (<see cref="RulePublisher"/>), as singletons.</summary>
     public static IServiceCollection AddCodePairsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCodePairsStorageClients(configuration);
         services.AddSingleton<IRuleCatalog>(sp => new TableRuleCatalog(sp.GetRequiredService<TableServiceClient>(), StorageNames.CatalogTable,
             sp.GetService<TimeProvider>()));
-        services.AddSingleton<IReleaseEditsStore>(sp => new TableReleaseEditsStore(sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton<IRuleEditsStore>(sp => new TableRuleEditsStore(sp.GetRequiredService<TableServiceClient>()));
         services.AddSingleton<ISnapshotStore>(sp => new BlobSnapshotStore(sp.GetRequiredService<BlobServiceClient>()));
+        services.AddSingleton<ICheckpointStore>(sp => new TableCheckpointStore(sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton(sp => new RuleSetLoader(sp.GetRequiredService<ISnapshotStore>()));
+        services.AddSingleton(sp => new RulePublisher(sp.GetRequiredService<IRuleCatalog>(), sp.GetRequiredService<IRuleEditsStore>(),
+            sp.GetRequiredService<ISnapshotStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }

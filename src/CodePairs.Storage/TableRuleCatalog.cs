@@ -7,16 +7,18 @@ using CodePairs.Rules;
 namespace CodePairs.Storage;
 
 /// <summary>
-/// The release catalogue in the <c>RuleCatalog</c> table: one entity per release (PartitionKey <c>release</c>,
-/// RowKey = release id) and the active pointer (PartitionKey <c>pointer</c>, RowKey <c>active</c>), which only ever
-/// changes with an ETag-conditional write.
+/// The catalogue in the <c>RuleCatalog</c> table: one entity per table version (PartitionKey <c>version</c>, RowKey
+/// <c>{table}~{key}</c>), one per rule set (PartitionKey <c>ruleset</c>, RowKey = id) and the active pointer
+/// (PartitionKey <c>pointer</c>, RowKey <c>active</c>), which only ever changes with an ETag-conditional write.
 /// </summary>
 public sealed class TableRuleCatalog : IRuleCatalog
 {
-    internal const string ReleasePartition = "release";
+    internal const string VersionPartition = "version";
+    internal const string RuleSetPartition = "ruleset";
     internal const string PointerPartition = "pointer";
     internal const string PointerRowKey = "active";
     private const int MaxErrorChars = 16_000; // a string property holds 64 KiB of UTF-16; keep well inside it
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly TableClient _table;
     private readonly TimeProvider _clock;
@@ -28,93 +30,144 @@ public sealed class TableRuleCatalog : IRuleCatalog
         _clock = clock ?? TimeProvider.System;
     }
 
-    public async Task<IReadOnlyList<ReleaseEntry>> ListAsync(CancellationToken ct)
+    // ---- table versions ----
+
+    private static string VersionRowKey(TableId table, string key) => $"{table.Name()}~{RuleEditsLayout.ValidateVersionKey(key)}";
+
+    public async Task<IReadOnlyList<TableVersionEntry>> ListVersionsAsync(CancellationToken ct)
     {
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        var entries = new List<ReleaseEntry>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ReleasePartition}"), cancellationToken: ct).ConfigureAwait(false))
-            entries.Add(ToEntry(e));
-        return entries.OrderBy(e => e.EffectiveFrom).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray();
+        var entries = new List<TableVersionEntry>();
+        await foreach (var e in QueryAsync(VersionPartition, ct).ConfigureAwait(false)) entries.Add(ToVersion(e));
+        return entries.OrderBy(e => e.Table).ThenBy(e => e.EffectiveFrom).ThenBy(e => e.CreatedAt).ToArray();
     }
 
-    public async Task<ReleaseEntry?> GetAsync(string releaseId, CancellationToken ct)
-    {
-        RuleEditsLayout.ValidateReleaseId(releaseId);
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(ReleasePartition, releaseId, cancellationToken: ct).ConfigureAwait(false);
-        return response.HasValue && response.Value is not null ? ToEntry(response.Value) : null;
-    }
+    public async Task<TableVersionEntry?> GetVersionAsync(TableId table, string key, CancellationToken ct)
+        => await GetAsync(VersionPartition, VersionRowKey(table, key), ct).ConfigureAwait(false) is { } e ? ToVersion(e) : null;
 
-    public async Task UpsertAsync(ReleaseEntry entry, CancellationToken ct)
-    {
-        RuleEditsLayout.ValidateReleaseId(entry.Id);
-        var entity = new TableEntity(ReleasePartition, entry.Id)
+    public Task UpsertVersionAsync(TableVersionEntry entry, CancellationToken ct)
+        => UpsertAsync(new TableEntity(VersionPartition, VersionRowKey(entry.Table, entry.Key))
         {
-            ["EffectiveFrom"] = entry.EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Table"] = entry.Table.Name(),
+            ["Key"] = entry.Key,
+            ["Version"] = entry.Version,
+            ["EffectiveFrom"] = Day(entry.EffectiveFrom),
+            ["Rows"] = entry.Rows,
+            ["RowsNeverInForce"] = entry.RowsNeverInForce,
+            ["Sources"] = JsonSerializer.Serialize(entry.Sources, Json),
             ["Status"] = entry.Status.ToString(),
-            ["Components"] = JsonSerializer.Serialize(entry.Components.Select(c => new ComponentDto(c.Table, c.Version, c.Rows, c.EffectiveFrom))),
-            ["SnapshotBlob"] = entry.SnapshotBlob,
+            ["SnapshotSha256"] = entry.SnapshotSha256,
+            ["CreatedAt"] = entry.CreatedAt,
+            ["LastError"] = Clip(entry.LastError),
+        }, ct);
+
+    private static TableVersionEntry ToVersion(TableEntity e) => new(
+        Tables.TryParse(e.GetString("Table"), out var table) ? table : throw Corrupt(e, "Table"),
+        e.GetString("Key") ?? throw Corrupt(e, "Key"),
+        e.GetString("Version") ?? throw Corrupt(e, "Version"),
+        ParseDay(e, "EffectiveFrom"),
+        e.GetInt32("Rows") ?? 0,
+        e.GetInt32("RowsNeverInForce") ?? 0,
+        JsonSerializer.Deserialize<TableSource[]>(e.GetString("Sources") ?? "[]", Json) ?? [],
+        Enum.TryParse<VersionStatus>(e.GetString("Status"), out var status) ? status : throw Corrupt(e, "Status"),
+        e.GetString("SnapshotSha256"),
+        e.GetDateTimeOffset("CreatedAt") ?? throw Corrupt(e, "CreatedAt"),
+        e.GetString("LastError"));
+
+    // ---- rule sets ----
+
+    public async Task<IReadOnlyList<RuleSetEntry>> ListRuleSetsAsync(CancellationToken ct)
+    {
+        var entries = new List<RuleSetEntry>();
+        await foreach (var e in QueryAsync(RuleSetPartition, ct).ConfigureAwait(false)) entries.Add(ToRuleSet(e));
+        return entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToArray();
+    }
+
+    public async Task<RuleSetEntry?> GetRuleSetAsync(string id, CancellationToken ct)
+        => await GetAsync(RuleSetPartition, RuleEditsLayout.ValidateRuleSetId(id), ct).ConfigureAwait(false) is { } e ? ToRuleSet(e) : null;
+
+    public Task UpsertRuleSetAsync(RuleSetEntry entry, CancellationToken ct)
+        => UpsertAsync(new TableEntity(RuleSetPartition, RuleEditsLayout.ValidateRuleSetId(entry.Id))
+        {
+            ["Status"] = entry.Status.ToString(),
+            ["Tables"] = JsonSerializer.Serialize(entry.Tables, Json),
+            ["Origin"] = Clip(entry.Origin),
+            ["Previous"] = entry.Previous,
             ["SnapshotSha256"] = entry.SnapshotSha256,
             ["CreatedAt"] = entry.CreatedAt,
             ["ActivatedAt"] = entry.ActivatedAt,
-            ["LastError"] = entry.LastError is { Length: > MaxErrorChars } e ? e[..MaxErrorChars] : entry.LastError,
-        };
-        TableBatchPlanner.ValidateEntity(entity);
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-    }
+            ["LastError"] = Clip(entry.LastError),
+        }, ct);
 
-    public async Task<ActivePointer?> GetActiveAsync(CancellationToken ct)
-    {
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(PointerPartition, PointerRowKey, cancellationToken: ct).ConfigureAwait(false);
-        return response.HasValue && response.Value is not null ? ToPointer(response.Value) : null;
-    }
-
-    public async Task<ActivePointer> SetActiveAsync(IReadOnlyList<string> releaseIds, ETag? expected, CancellationToken ct)
-    {
-        if (releaseIds.Count == 0) throw new ArgumentException("the active pointer names at least one release", nameof(releaseIds));
-        foreach (var id in releaseIds) RuleEditsLayout.ValidateReleaseId(id);
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        var now = _clock.GetUtcNow();
-        var entity = new TableEntity(PointerPartition, PointerRowKey)
-        {
-            ["ReleaseIds"] = JsonSerializer.Serialize(releaseIds),
-            ["UpdatedAt"] = now,
-        };
-        try
-        {
-            var response = expected is { } etag
-                ? await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct).ConfigureAwait(false)
-                : await _table.AddEntityAsync(entity, ct).ConfigureAwait(false);
-            return new ActivePointer(releaseIds.ToArray(), now, response.Headers.ETag ?? throw new InvalidOperationException("the pointer write returned no ETag"));
-        }
-        catch (RequestFailedException ex) when (ex.Status is 412 or 409 or 404)
-        {
-            // 412 (stale ETag) / 409 (already exists) / 404 (update of a missing pointer). After an SDK retry the
-            // "conflict" may be our own first attempt that succeeded: if the stored ids are ours, it is a success.
-            var current = await GetActiveAsync(ct).ConfigureAwait(false);
-            if (current is not null && current.ReleaseIds.SequenceEqual(releaseIds, StringComparer.Ordinal)) return current;
-            throw new PointerConflictException(releaseIds, current, ex);
-        }
-    }
-
-    private static ReleaseEntry ToEntry(TableEntity e) => new(
+    private static RuleSetEntry ToRuleSet(TableEntity e) => new(
         e.RowKey,
-        DateOnly.ParseExact(e.GetString("EffectiveFrom") ?? throw Corrupt(e, "EffectiveFrom"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        Enum.TryParse<ReleaseStatus>(e.GetString("Status"), out var status) ? status : throw Corrupt(e, "Status"),
-        (JsonSerializer.Deserialize<ComponentDto[]>(e.GetString("Components") ?? "[]") ?? [])
-            .Select(c => new ReleaseComponent(c.Table, c.Version, c.Rows, c.EffectiveFrom)).ToArray(),
-        e.GetString("SnapshotBlob"),
+        Enum.TryParse<RuleSetStatus>(e.GetString("Status"), out var status) ? status : throw Corrupt(e, "Status"),
+        JsonSerializer.Deserialize<TableRef[]>(e.GetString("Tables") ?? "[]", Json) ?? [],
+        e.GetString("Origin") ?? "",
+        e.GetString("Previous"),
         e.GetString("SnapshotSha256"),
         e.GetDateTimeOffset("CreatedAt") ?? throw Corrupt(e, "CreatedAt"),
         e.GetDateTimeOffset("ActivatedAt"),
         e.GetString("LastError"));
 
-    private static ActivePointer ToPointer(TableEntity e) => new(
-        JsonSerializer.Deserialize<string[]>(e.GetString("ReleaseIds") ?? throw Corrupt(e, "ReleaseIds")) ?? [],
-        e.GetDateTimeOffset("UpdatedAt") ?? e.Timestamp ?? DateTimeOffset.MinValue,
-        e.ETag);
+    // ---- the pointer ----
+
+    public async Task<ActivePointer?> GetActiveAsync(CancellationToken ct)
+        => await GetAsync(PointerPartition, PointerRowKey, ct).ConfigureAwait(false) is { } e
+            ? new ActivePointer(e.GetString("RuleSetId") ?? throw Corrupt(e, "RuleSetId"), e.GetDateTimeOffset("UpdatedAt") ?? e.Timestamp ?? DateTimeOffset.MinValue, e.ETag)
+            : null;
+
+    public async Task<ActivePointer> SetActiveAsync(string ruleSetId, ETag? expected, CancellationToken ct)
+    {
+        RuleEditsLayout.ValidateRuleSetId(ruleSetId);
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
+        var entity = new TableEntity(PointerPartition, PointerRowKey) { ["RuleSetId"] = ruleSetId, ["UpdatedAt"] = now };
+        try
+        {
+            var response = expected is { } etag
+                ? await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct).ConfigureAwait(false)
+                : await _table.AddEntityAsync(entity, ct).ConfigureAwait(false);
+            return new ActivePointer(ruleSetId, now, response.Headers.ETag ?? throw new InvalidOperationException("the pointer write returned no ETag"));
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 409 or 404)
+        {
+            // 412 (stale ETag) / 409 (already exists) / 404 (update of a missing pointer). After an SDK retry the
+            // "conflict" may be our own first attempt that succeeded: if the stored id is ours, it is a success.
+            var current = await GetActiveAsync(ct).ConfigureAwait(false);
+            if (current is not null && current.RuleSetId == ruleSetId) return current;
+            throw new PointerConflictException(ruleSetId, current, ex);
+        }
+    }
+
+    // ---- plumbing ----
+
+    private async IAsyncEnumerable<TableEntity> QueryAsync(string partition, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: ct).ConfigureAwait(false))
+            yield return e;
+    }
+
+    private async Task<TableEntity?> GetAsync(string partition, string rowKey, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: ct).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private async Task UpsertAsync(TableEntity entity, CancellationToken ct)
+    {
+        TableBatchPlanner.ValidateEntity(entity);
+        await EnsureTableAsync(ct).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+    }
+
+    private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly ParseDay(TableEntity e, string property)
+        => DateOnly.TryParseExact(e.GetString(property), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Corrupt(e, property);
+
+    private static string? Clip(string? s) => s is { Length: > MaxErrorChars } ? s[..MaxErrorChars] : s;
 
     private static InvalidDataException Corrupt(TableEntity e, string property)
         => new($"catalogue entity ({e.PartitionKey}, {e.RowKey}) has no valid {property}");
@@ -125,6 +178,4 @@ public sealed class TableRuleCatalog : IRuleCatalog
         if (created is { IsCompletedSuccessfully: true }) return created;
         return _created = _table.CreateIfNotExistsAsync(ct);
     }
-
-    private sealed record ComponentDto(string Table, string Version, int Rows, DateOnly EffectiveFrom);
 }

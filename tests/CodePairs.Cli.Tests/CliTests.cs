@@ -29,13 +29,17 @@ public sealed class CliTests : IDisposable
     {
         var snap = Snapshot();
         var text = _out.ToString();
-        Assert.Contains("release v322r0, effective 2026-07-01", text);
-        Assert.Matches(@"ptp-practitioner\s+[56],\d{3} rows  4 file\(s\)", text);
-        Assert.Matches(@"mue-dme\s+90 rows", text);
+        Assert.Contains("loaded 6 table version(s):", text);
+        Assert.Matches(@"ptp-practitioner\s+v322r0\s+from 2026-07-01\s+[56],\d{3} rows  4 file\(s\)", text);
+        Assert.Matches(@"mue-dme\s+2026-07-01\s+from 2026-07-01\s+90 rows", text);
+        Assert.Contains("ccipra-v322r0-f1.xlsx: not loaded: a copy of the ptp-practitioner part f1 beside its .TXT", text);
         _out.GetStringBuilder().Clear();
-        Assert.Equal(ExitCodes.Ok, Commands.Inspect(snap));
-        Assert.Contains("release v322r0, effective from 2026-07-01", _out.ToString());
-        Assert.Matches(@"aoc\s+120 rows  version AOC_V2026Q3_01  effective 2026-07-01", _out.ToString());
+        Assert.Equal(ExitCodes.Ok, Commands.Inspect(snap, "2026-08-03"));
+        Assert.Contains("aoc: 1 version(s); in force on 2026-08-03: AOC_V2026Q3", _out.ToString());
+        Assert.Matches(@"\* AOC_V2026Q3\s+from 2026-07-01\s+120 rows  key aoc-v2026q3-[0-9a-f]{8}", _out.ToString());
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, Commands.Inspect(snap, "2026-06-30"));
+        Assert.Contains("mue-practitioner: 1 version(s); in force on 2026-06-30: none (before its first version)", _out.ToString());
     }
 
     [Fact]
@@ -46,7 +50,7 @@ public sealed class CliTests : IDisposable
         var code = line.Split(',')[2];
         _out.GetStringBuilder().Clear();
         Assert.Equal(ExitCodes.Ok, Commands.Code(snap, code, "2026-08-01", "practitioner", history: false, json: false));
-        Assert.StartsWith($"{code} in release v322r0 (practitioner, date 2026-08-01)", _out.ToString());
+        Assert.StartsWith($"{code} on 2026-08-01 (practitioner), from ptp-practitioner v322r0, aoc AOC_V2026Q3, mue-practitioner 2026-07-01", _out.ToString());
         Assert.Contains("PTP as column 1", _out.ToString());
         Assert.Contains("MUE (mue-practitioner)", _out.ToString());
         _out.GetStringBuilder().Clear();
@@ -66,7 +70,7 @@ public sealed class CliTests : IDisposable
         _out.GetStringBuilder().Clear();
         Assert.Equal(ExitCodes.Rejected, Commands.Check(snap, claims, results, null, includeInfo: false));
         var rows = File.ReadAllLines(results);
-        Assert.Equal("claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message", rows[0]);
+        Assert.Equal("claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message", rows[0]);
         Assert.StartsWith("B2,3,rejected,", rows[^1]);
         Assert.Contains("lines: 2 in = 1 validated + 1 rejected", _out.ToString());
 
@@ -97,7 +101,34 @@ public sealed class CliTests : IDisposable
         Directory.CreateDirectory(badFolder);
         File.WriteAllText(Path.Combine(badFolder, "ccipra-v322r0-f1.TXT"), "not a PTP file\r\n");
         Assert.Equal(ExitCodes.Failed, Commands.Import([badFolder], Path.Combine(_folder, "x.snap")));
-        Assert.Contains("error: ccipra-v322r0-f1.TXT, line 2: the file ends after 1 lines; a PTP .TXT starts with a 6-line preamble", _err.ToString());
+        Assert.Contains("error: ccipra-v322r0-f1.TXT, line 1: expected the AMA copyright line", _err.ToString());
+        Assert.Contains("ccipra-v322r0-f1.TXT: FAILED: line 1: expected the AMA copyright line", _out.ToString()); // the report of every file comes first
         Assert.False(File.Exists(Path.Combine(_folder, "x.snap")));
+    }
+
+    [Fact]
+    public void CheckAppliesTheSamePacksAsTheService()
+    {
+        var snap = Snapshot();
+        var claims = Path.Combine(_folder, "77003.csv");
+        File.WriteAllText(claims, "claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units\nA1,2026-08-03,77003,,,,,1\n");
+        var results = Path.Combine(_folder, "results.csv");
+        Commands.Check(snap, claims, results, null, includeInfo: false);
+        Assert.Contains(File.ReadAllLines(results), r => r.Contains(",pack.add-on-no-primary,", StringComparison.Ordinal));
+        Commands.Check(snap, claims, results, null, includeInfo: false, packs: "none");
+        Assert.DoesNotContain(File.ReadAllLines(results), r => r.Contains("pack.", StringComparison.Ordinal));
+        Assert.Equal(ExitCodes.Usage, Commands.Check(snap, claims, results, null, false, packs: "nope"));
+    }
+
+    [Fact]
+    public void GenerateWritesASubsetOfTablesForAnotherQuarter()
+    {
+        var folder = Path.Combine(_folder, "mue-q4");
+        Assert.Equal(ExitCodes.Ok, Commands.Generate(folder, "small", 3, 0, "v323r0", "mue"));
+        Assert.Equal(["medicare-ncci-2026-q4-dme-supplier-services-mue-table.zip", "medicare-ncci-2026-q4-facility-outpatient-hospital-services-mue-table.zip",
+            "medicare-ncci-2026-q4-practitioner-services-mue-table.zip", "release.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var snap = Path.Combine(_folder, "mue.snap");
+        Assert.Equal(ExitCodes.Ok, Commands.Import([folder], snap));
+        Assert.Contains("loaded 3 table version(s):", _out.ToString());
     }
 }

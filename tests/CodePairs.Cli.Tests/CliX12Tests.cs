@@ -37,7 +37,7 @@ public sealed class CliX12Tests : IDisposable
         // A rejected claim (the broken SV1) makes the exit code 2, as a rejected CSV line does.
         Assert.Equal(ExitCodes.Rejected, Commands.Check(snap, Sample("professional.837"), results, null, includeInfo: false));
         var rows = File.ReadAllLines(results);
-        Assert.Equal("claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message", rows[0]);
+        Assert.Equal("claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("PCN-P-0004,80,83,rejected,", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("PCN-P-0003,56,59,not-checked,", StringComparison.Ordinal));
         var text = _out.ToString();
@@ -62,7 +62,7 @@ public sealed class CliX12Tests : IDisposable
     [Fact]
     public void AGenerated837ChecksAndAnEdiFileThatIsNotX12FailsWithExitCode3()
     {
-        Assert.Equal(ExitCodes.Ok, Commands.Generate(Path.Combine(_folder, "cms"), "small", 7, 3_000, "837p"));
+        Assert.Equal(ExitCodes.Ok, Commands.Generate(Path.Combine(_folder, "cms"), "small", 7, 3_000, claimsFormat: "837p"));
         Assert.Contains("claims-837p.837 (3,000 service lines)", _out.ToString());
         var snap = Path.Combine(_folder, "rules.snap");
         Assert.Equal(ExitCodes.Ok, Commands.Import([Path.Combine(_folder, "cms")], snap));
@@ -76,6 +76,6 @@ public sealed class CliX12Tests : IDisposable
         File.WriteAllText(notX12, "claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units\n");
         Assert.Equal(ExitCodes.Failed, Commands.Check(snap, notX12, null, null, false));
         Assert.Contains("error: segment 1: the file does not start with an ISA segment: it is not an X12 file", _err.ToString());
-        Assert.Equal(ExitCodes.Usage, Commands.Generate(_folder, "small", 7, 10, "837d"));
+        Assert.Equal(ExitCodes.Usage, Commands.Generate(_folder, "small", 7, 10, claimsFormat: "837d"));
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using CodePairs.Cli;
+using CodePairs.Rules;
 using CodePairs.Storage;
 
 namespace CodePairs.Cli.Tests;
@@ -17,7 +18,7 @@ public sealed class PublishTests : IDisposable
     }
 
     [Fact]
-    public async Task PublishesASnapshotAndActivatesIt()
+    public async Task PublishesASnapshotActivatesItAndLaysALaterMueOnlyDropOverIt()
     {
         // This test owns the default table and container names in the test Azurite: start from nothing.
         var tables = new TableServiceClient("UseDevelopmentStorage=true");
@@ -32,19 +33,30 @@ public sealed class PublishTests : IDisposable
 
         var code = new PublishCommand(commands, _out, _err).Run([snap], "UseDevelopmentStorage=true", activate: true);
         Assert.True(code == ExitCodes.Ok, _err.ToString());
-        Assert.Contains("published release v322r0 (effective 2026-07-01)", _out.ToString());
-        Assert.Contains("active releases: v322r0", _out.ToString());
+        Assert.Contains("published 6 table version(s)", _out.ToString());
+        Assert.Matches(@"ptp-practitioner\s+v322r0\s+from 2026-07-01\s+[\d,]+ rows  written and verified", _out.ToString());
 
         var catalog = new TableRuleCatalog(tables);
-        var entry = await catalog.GetAsync("v322r0", default);
-        Assert.Equal(ReleaseStatus.Active, entry!.Status);
-        Assert.Equal(["v322r0"], (await catalog.GetActiveAsync(default))!.ReleaseIds);
+        var first = (await catalog.GetActiveAsync(default))!.RuleSetId;
+        Assert.Contains($"active rule set: {first} (previous: none)", _out.ToString());
+        Assert.Equal(RuleSetStatus.Active, (await catalog.GetRuleSetAsync(first, default))!.Status);
 
-        // The same release again changes nothing; different content under the active id is refused, not mixed in.
+        // The same tables again change nothing.
+        _out.GetStringBuilder().Clear();
         Assert.Equal(ExitCodes.Ok, new PublishCommand(commands, _out, _err).Run([snap], "UseDevelopmentStorage=true", activate: true));
-        Assert.Equal(ExitCodes.Ok, commands.Generate(Path.Combine(_folder, "other"), "small", 12, 0));
-        Assert.Equal(ExitCodes.Failed, new PublishCommand(commands, _out, _err).Run([Path.Combine(_folder, "other")], "UseDevelopmentStorage=true", activate: true));
-        Assert.Contains("release v322r0 is active with different content", _err.ToString());
+        Assert.Contains("already holds every version: nothing changed", _out.ToString());
+        Assert.Equal(first, (await catalog.GetActiveAsync(default))!.RuleSetId);
+
+        // An MUE-only drop of the next quarter: the PTP and AOC versions carry over, the previous rule set is retired.
+        Assert.Equal(ExitCodes.Ok, commands.Generate(Path.Combine(_folder, "mue"), "small", 12, 0, "v323r0", "mue"));
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, new PublishCommand(commands, _out, _err).Run([Path.Combine(_folder, "mue")], "UseDevelopmentStorage=true", activate: true));
+        var second = await catalog.GetRuleSetAsync((await catalog.GetActiveAsync(default))!.RuleSetId, default);
+        Assert.Equal(first, second!.Previous);
+        Assert.Equal(9, second.Tables.Count);
+        Assert.Equal(["2026-07-01", "2026-10-01"], second.Tables.Where(t => t.Table == TableId.MuePractitioner).Select(t => t.Version));
+        Assert.Equal(RuleSetStatus.Retired, (await catalog.GetRuleSetAsync(first, default))!.Status);
+        Assert.Contains("mue-practitioner   2026-07-01 (from 2026-07-01), 2026-10-01 (from 2026-10-01)", _out.ToString());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class AddOnTests
         Assert.Equal(["11042-11043"], f.Fix.EligiblePrimaries);
         Assert.Equal(1, f.AddOn!.Type);
         Assert.Equal("aoc", f.Source!.Table);
-        Assert.Equal("AOC_V2026Q3_01", f.Source.Version);
+        Assert.Equal("AOC_V2026Q3", f.Source.Version);
     }
 
     [Fact]
@@ -139,7 +139,9 @@ public class MueTests
     public void HospitalSettingWithoutAHospitalMueTableSaysSo()
     {
         var r = Validator().Validate(new Claim(Setting.Hospital, Dos, [Line("62323")]));
-        Assert.Contains("has no mue-hospital table loaded", r.Single("mue.none-published").Message);
+        Assert.Contains("No mue-hospital table is loaded", r.Single("mue.not-checked").Message);
+        Assert.False(r.Clean);
+        Assert.DoesNotContain(r.Findings, f => f.Rule == "mue.none-published");
     }
 }
 

@@ -17,7 +17,7 @@ public class PtpTests
         Assert.Equal("CPT Manual or CMS manual coding instruction", f.Ptp.Rationale);
         Assert.True(f.Ptp.PriorTo1996);
         Assert.Null(f.Ptp.Deletion);
-        Assert.Equal(new RuleSource("ptp-practitioner", ReleaseId, ReleaseId), f.Source);
+        Assert.Equal(new RuleSource("ptp-practitioner", ReleaseId, ReleaseStart), f.Source);
         Assert.Null(f.Fix.BypassModifiers);
         Assert.Contains("Remove 13120 (line 2)", f.Fix.Action);
         Assert.False(r.Clean);
@@ -154,8 +154,8 @@ public class PtpTests
         var r = Validator().Validate(claim);
         var f = r.Single("ptp.indicator-1");
         Assert.Equal("ptp-hospital", f.Source!.Table);
-        Assert.Contains(r.ReleasesUsed, s => s.Table == "ptp-hospital");
-        Assert.DoesNotContain(r.ReleasesUsed, s => s.Table == "ptp-practitioner");
+        Assert.Contains(r.TablesUsed, s => s.Table == "ptp-hospital");
+        Assert.DoesNotContain(r.TablesUsed, s => s.Table == "ptp-practitioner");
     }
 
     [Fact]

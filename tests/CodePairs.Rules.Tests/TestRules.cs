@@ -62,14 +62,18 @@ internal static class TestRules
         "62270,1,\"2 Date of Service Edit: Policy\",\"Code Descriptor / CPT Instruction\"",
     ];
 
-    public static ReleaseBuilder Builder(string id = ReleaseId, DateOnly? start = null)
-        => new ReleaseBuilder(id, start ?? ReleaseStart)
-            .AddPtp(PtpTable.Practitioner, id, PractitionerPtp.Select(CmsRows.Ptp))
-            .AddPtp(PtpTable.Hospital, id, HospitalPtp.Select(CmsRows.Ptp))
-            .AddAddOns("AOC_V2026Q3_01", start ?? ReleaseStart, AddOns.Select(CmsRows.AddOn))
-            .AddMue(MueTable.Practitioner, "2026-07-01", start ?? ReleaseStart, PractitionerMue.Select(CmsRows.Mue));
+    /// <summary>The test tables as one quarter: PTP practitioner and hospital, AOC and practitioner MUE.</summary>
+    public static RuleSetBuilder Builder(string id = ReleaseId, DateOnly? start = null)
+    {
+        var from = start ?? ReleaseStart;
+        return new RuleSetBuilder()
+            .AddPtp(TableId.PtpPractitioner, id, from, PractitionerPtp.Select(CmsRows.Ptp))
+            .AddPtp(TableId.PtpHospital, id, from, HospitalPtp.Select(CmsRows.Ptp))
+            .AddAddOns("AOC_V2026Q3", from, AddOns.Select(CmsRows.AddOn))
+            .AddMue(TableId.MuePractitioner, from.ToString("yyyy-MM-dd"), from, PractitionerMue.Select(CmsRows.Mue));
+    }
 
-    public static readonly Lazy<RuleSet> Set = new(() => RuleSet.Build(Builder()));
+    public static readonly Lazy<RuleSet> Set = new(() => Builder().Build());
 
     public static ClaimValidator Validator(bool withPack = false)
         => new(Set.Value, withPack ? [RulePack.Fluoroscopy77003] : null);

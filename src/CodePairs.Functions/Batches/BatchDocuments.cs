@@ -37,7 +37,7 @@ public sealed record BatchPlan(string Id, BatchInput Input, int? CsvWidth, strin
 /// <remarks>For an 837 the lines are claims; <see cref="ServiceLines"/>, <see cref="ServiceLinesNotChecked"/> and
 /// <see cref="FileProblems"/> (envelope errors) are counted too.</remarks>
 public sealed record ChunkDone(int Index, long LinesIn, long LinesValidated, long LinesRejected, long Claims, long ClaimsClean, long ClaimsWithFindings,
-    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> ReleasesUsed,
+    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> TablesUsed,
     int ResultParts, int RejectedParts, long Milliseconds, long ServiceLines = 0, long ServiceLinesNotChecked = 0, long FileProblems = 0);
 
 public sealed record BatchOutputs(string Folder, string Results, string Rejected, string Summary);
@@ -47,7 +47,7 @@ public sealed record BatchOutputs(string Folder, string Results, string Rejected
 public sealed record BatchSummaryDocument(
     string Id, BatchState Status, BatchInput Input, BatchOutputs Outputs,
     long LinesIn, long LinesValidated, long LinesRejected, long Claims, long ClaimsClean, long ClaimsWithFindings,
-    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> ReleasesUsed,
+    IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> TablesUsed,
     int Chunks, DateTimeOffset StartedAt, DateTimeOffset CompletedAt, long ElapsedMilliseconds, long ChunkMilliseconds, double LinesPerSecond,
     string? Error = null)
 {

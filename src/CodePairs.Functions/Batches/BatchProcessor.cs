@@ -206,7 +206,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             throw new InvalidOperationException($"chunk {index}: lines in ({summary.LinesIn}, planned {chunk.Lines}) != validated ({summary.LinesValidated}) + rejected ({summary.LinesRejected})");
 
         var done = new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
-            summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.ReleasesUsed, resultParts, rejectedParts,
+            summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.TablesUsed, resultParts, rejectedParts,
             clock.ElapsedMilliseconds, summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems);
         await Output.GetBlobClient(prefix + BatchNames.ChunkDone(index)).UploadAsync(Json(done), new BlobUploadOptions
         {
@@ -244,7 +244,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var summary = new BatchSummaryDocument(plan.Id, BatchState.Completed, plan.Input, Outputs(plan.Input),
             linesIn, validated, rejected, chunks.Sum(c => c.Claims), chunks.Sum(c => c.ClaimsClean), chunks.Sum(c => c.ClaimsWithFindings),
             Merge(chunks.Select(c => c.FindingsByKind)), Merge(chunks.Select(c => c.FindingsBySeverity)),
-            chunks.SelectMany(c => c.ReleasesUsed).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            chunks.SelectMany(c => c.TablesUsed).Distinct().Order(StringComparer.Ordinal).ToArray(),
             chunks.Count, plan.StartedAt, completed, elapsed, chunks.Sum(c => c.Milliseconds),
             elapsed <= 0 ? linesIn * 1000.0 : Math.Round(linesIn * 1000.0 / elapsed, 1));
         if (plan.Input.Format == "x12")

@@ -28,8 +28,8 @@ public sealed class ClaimFunctions(IActiveRules rules, IOptions<ApiOptions> opti
         if (loaded is null) return unavailable!;
 
         var result = loaded.Validator.Validate(claim);
-        Log.ClaimValidated(logger, result.Lines, result.Findings.Count, result.Clean, string.Join(',', result.ReleasesUsed.Select(s => s.Release).Distinct()));
-        return TypedResults.Ok(new ClaimResponse(claim.ClaimId, result.Clean, result.Lines, result.Findings, result.ReleasesUsed));
+        Log.ClaimValidated(logger, result.Lines, result.Findings.Count, result.Clean, loaded.RuleSetId);
+        return TypedResults.Ok(new ClaimResponse(claim.ClaimId, result.Clean, result.Lines, result.Findings, result.TablesUsed));
     }
 
     private IResult Rejected(IResult problem, string what)
@@ -45,7 +45,7 @@ public sealed record ClaimResponse(
     bool Clean,
     int Lines,
     IReadOnlyList<Finding> Findings,
-    IReadOnlyList<RuleSource> ReleasesUsed);
+    IReadOnlyList<RuleSource> TablesUsed);
 
 /// <summary>Limits and behaviour of the HTTP API (section <c>CodePairs:Api</c>).</summary>
 public sealed class ApiOptions

@@ -35,6 +35,6 @@ public sealed class CodeFunctions(IActiveRules rules, IOptions<ApiOptions> optio
         var profile = loaded.Rules.Profile(parsed, date, setting, history);
         return profile.Known
             ? TypedResults.Ok(profile)
-            : Problems.NotFound("Unknown code", $"{parsed} appears in no NCCI table of release {profile.Release}: it may be deleted, not yet effective, or mistyped.");
+            : Problems.NotFound("Unknown code", $"{parsed} appears in no NCCI table of the rule set in force ({string.Join(", ", profile.Tables.Select(t => t.ToString()))}): it may be deleted, not yet effective, or mistyped.");
     }
 }

@@ -48,17 +48,20 @@ public sealed class PairFunctions(IActiveRules rules, IOptions<ApiOptions> optio
         if (loaded is null) return unavailable!;
 
         var (a, b) = (claim.Lines[0].Code, claim.Lines[1].Code);
-        var (release, edits) = loaded.Rules.PairEdits(a, b, claim.Setting, claim.DateOfService);
+        var (version, edits) = loaded.Rules.PairEdits(a, b, claim.Setting, claim.DateOfService);
+        var table = CodePairs.Rules.Tables.Ptp(claim.Setting).Name();
         var result = loaded.Validator.Validate(claim);
         var ptp = result.Findings.Where(f => f.Kind == FindingKind.Ptp).ToArray();
         var summary = ptp.Length == 0
-            ? $"No PTP edit between {a} and {b} is in force on {claim.DateOfService:yyyy-MM-dd} in the {TableNames.PtpFor(claim.Setting).Name()} table of {release.Id}."
+            ? version is null
+                ? $"PTP edits between {a} and {b} were not checked: no {table} table is loaded."
+                : $"No PTP edit between {a} and {b} is in force on {claim.DateOfService:yyyy-MM-dd} in the {table} table {version.Version}."
             : string.Join(" ", ptp.Select(f => f.Message));
         return TypedResults.Ok(new PairResponse(
-            a.ToString(), b.ToString(), claim.DateOfService, claim.Setting.ToName(), release.Id,
+            a.ToString(), b.ToString(), claim.DateOfService, claim.Setting.ToName(), version?.Source,
             edits.Select(e => new PairEdit(e.Column1.ToString(), e.Column2.ToString(), (int)e.Indicator, e.Effective, e.Deletion, e.Rationale,
                 e.PriorTo1996, e.InForceOn(claim.DateOfService))).ToArray(),
-            summary, result.Findings, result.ReleasesUsed));
+            summary, result.Findings, result.TablesUsed));
     }
 
     private IResult Rejected(IResult problem)
@@ -83,5 +86,6 @@ public sealed class PairQuery
 public sealed record PairEdit(string Column1, string Column2, int ModifierIndicator, DateOnly Effective, DateOnly? Deletion,
     string Rationale, bool PriorTo1996, bool InForce);
 
-public sealed record PairResponse(string Code1, string Code2, DateOnly DateOfService, string Setting, string Release,
-    IReadOnlyList<PairEdit> Edits, string Summary, IReadOnlyList<Finding> Findings, IReadOnlyList<RuleSource> ReleasesUsed);
+/// <param name="PtpTable">The PTP table version the edits were read from (null when none is loaded for the setting).</param>
+public sealed record PairResponse(string Code1, string Code2, DateOnly DateOfService, string Setting, RuleSource? PtpTable,
+    IReadOnlyList<PairEdit> Edits, string Summary, IReadOnlyList<Finding> Findings, IReadOnlyList<RuleSource> TablesUsed);

@@ -1,9 +1,11 @@
 using CodePairs.Functions.Http;
 using CodePairs.Functions.Rules;
+using CodePairs.Rules;
 using CodePairs.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CodePairs.Functions.Refresh;
 
@@ -11,7 +13,7 @@ namespace CodePairs.Functions.Refresh;
 /// The rule refresh's doors: the timer (<c>%RULES_REFRESH_SCHEDULE%</c>), an admin start, the job's status, and an
 /// admin rollback. Each only binds and calls <see cref="RefreshJob"/> or <see cref="ReleasePublisher"/>.
 /// </summary>
-public sealed class RefreshFunctions(RefreshJob job, ReleasePublisher publisher, RuleSetCache cache, ILogger<RefreshFunctions> logger)
+public sealed class RefreshFunctions(RefreshJob job, RulePublisher publisher, IOptions<RefreshOptions> options, RuleSetCache cache, ILogger<RefreshFunctions> logger)
 {
     // No retry attribute: timers are not retried by default and need not be; a failed run leaves checkpoints and the
     // next tick (or an admin start) resumes from them.
@@ -27,8 +29,12 @@ public sealed class RefreshFunctions(RefreshJob job, ReleasePublisher publisher,
     public async Task<IResult> Start(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/rulesets/refresh")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var release = request.Query["release"].FirstOrDefault();
-        var (started, status, _) = await job.StartAsync(new RefreshRequest("admin", string.IsNullOrWhiteSpace(release) ? null : release), cancellationToken);
+        // ?drop= names one drop folder to run (and retry, if its files failed before); ?release= is its older spelling.
+        var drop = request.Query["drop"].FirstOrDefault() ?? request.Query["release"].FirstOrDefault();
+        if (drop is not null && !DropContainerSource.IsFolderName(drop))
+            return Problems.BadRequest("Invalid drop name", "A drop is a folder of the rules-incoming container: 1-63 letters, digits, '-', '_' or '.', not '.' or '..'.",
+                [new InputError(null, "drop", "not a drop folder name")]);
+        var (started, status, _) = await job.StartAsync(new RefreshRequest("admin", string.IsNullOrWhiteSpace(drop) ? null : drop), cancellationToken);
         if (!started)
             return Problems.Conflict("Refresh already running",
                 $"A refresh started by {status.Trigger} at {status.StartedAt:u} is at step '{status.Step}'; follow it at GET /api/v1/rulesets/refresh.");
@@ -40,26 +46,28 @@ public sealed class RefreshFunctions(RefreshJob job, ReleasePublisher publisher,
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/rulesets/refresh")] HttpRequest request, CancellationToken cancellationToken)
         => TypedResults.Ok(await job.StatusAsync(cancellationToken));
 
-    [Function("ActivateRelease")]
+    [Function("ActivateRuleSet")]
     public async Task<IResult> Activate(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/rulesets/{id}/activate")] HttpRequest request, string id,
         CancellationToken cancellationToken)
     {
+        if (!RuleEditsLayout.IsRuleSetId(id))
+            return Problems.BadRequest("Invalid rule set id", "A rule set id is 'rs-' and 12 hex digits, as GET /api/v1/rulesets lists them.",
+                [new InputError(null, "id", "not a rule set id")]);
         try
         {
-            RuleEditsLayout.ValidateReleaseId(id);
-            var active = await publisher.ActivateAsync(id, replace: true, cancellationToken);
+            var entry = await publisher.ActivateAsync(id, options.Value.Publish(), cancellationToken);
             await cache.RefreshAsync(force: true, cancellationToken);
-            Log.ReleaseActivated(logger, id);
-            return TypedResults.Ok(new ActivationView(active));
+            Log.RuleSetActivated(logger, id);
+            return TypedResults.Ok(new ActivationView(entry.Id, entry.Tables));
         }
-        catch (ArgumentException e)
+        catch (RuleSetNotFoundException e)
         {
-            return Problems.NotFound("Unknown release", e.Message);
+            return Problems.NotFound("Unknown rule set", e.Message);
         }
-        catch (InvalidOperationException e)
+        catch (RuleSetNotActivatableException e)
         {
-            return Problems.Conflict("Release cannot be activated", e.Message);
+            return Problems.Conflict("Rule set cannot be activated", e.Message);
         }
         catch (PointerConflictException e)
         {
@@ -68,4 +76,4 @@ public sealed class RefreshFunctions(RefreshJob job, ReleasePublisher publisher,
     }
 }
 
-public sealed record ActivationView(IReadOnlyList<string> Active);
+public sealed record ActivationView(string Active, IReadOnlyList<TableRef> Tables);

@@ -5,10 +5,14 @@ using CodePairs.Storage;
 namespace CodePairs.Functions.Refresh;
 
 /// <summary>What the refresh job is doing or last did, as <c>GET /api/v1/rulesets/refresh</c> shows it.</summary>
-public sealed record RefreshStatus(string State, string? Step, string? Release, string? Trigger, long EntitiesWritten, long EntitiesTotal,
+/// <param name="Drop">The drop (folder or URL list) being processed, or the last one.</param>
+/// <param name="Candidates">What became of each drop of the last run, with the report of every file.</param>
+public sealed record RefreshStatus(string State, string? Step, string? Drop, string? Trigger, long EntitiesWritten, long EntitiesTotal,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LeaseExpiresAt, string? LastError, string? Outcome)
 {
     public static RefreshStatus Never { get; } = new("idle", null, null, null, 0, 0, null, null, null, null, null);
+
+    public IReadOnlyList<CandidateOutcome> Candidates { get; init; } = [];
 }
 
 /// <summary>
@@ -84,15 +88,29 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
 
     private static TableEntity ToEntity(RefreshStatus s, string owner) => new(Partition, Row)
     {
-        ["State"] = s.State, ["Step"] = s.Step, ["Release"] = s.Release, ["Trigger"] = s.Trigger,
+        ["State"] = s.State, ["Step"] = s.Step, ["Drop"] = s.Drop, ["Trigger"] = s.Trigger,
         ["EntitiesWritten"] = s.EntitiesWritten, ["EntitiesTotal"] = s.EntitiesTotal,
         ["StartedAt"] = s.StartedAt, ["FinishedAt"] = s.FinishedAt, ["LeaseExpiresAt"] = s.LeaseExpiresAt,
         ["LastError"] = s.LastError is { Length: > 16_000 } e ? e[..16_000] : s.LastError, ["Outcome"] = s.Outcome, ["Owner"] = owner,
+        ["Candidates"] = Candidates(s.Candidates),
     };
 
-    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") ?? "idle", e.GetString("Step"), e.GetString("Release"),
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+        { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>The candidates' outcomes as JSON, their reports dropped first when the row would outgrow a property.</summary>
+    private static string Candidates(IReadOnlyList<CandidateOutcome> candidates)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(candidates, Json);
+        return json.Length <= 30_000 ? json : System.Text.Json.JsonSerializer.Serialize(candidates.Select(c => c with { Files = [] }), Json);
+    }
+
+    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") ?? "idle", e.GetString("Step"), e.GetString("Drop"),
         e.GetString("Trigger"), e.GetInt64("EntitiesWritten") ?? 0, e.GetInt64("EntitiesTotal") ?? 0, e.GetDateTimeOffset("StartedAt"),
-        e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("LeaseExpiresAt"), e.GetString("LastError"), e.GetString("Outcome"));
+        e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("LeaseExpiresAt"), e.GetString("LastError"), e.GetString("Outcome"))
+    {
+        Candidates = e.GetString("Candidates") is { } c ? System.Text.Json.JsonSerializer.Deserialize<CandidateOutcome[]>(c, Json) ?? [] : [],
+    };
 
     /// <summary>A held lease: reports progress into the row (renewing the expiry) and releases it at the end.</summary>
     public sealed class Lease(RefreshJobRow row, string owner, ETag etag, RefreshStatus status)

@@ -14,12 +14,25 @@ public sealed class RefreshOptions
     /// <summary>Per-attempt download timeout (seconds).</summary>
     public int DownloadTimeoutSeconds { get; set; } = 300;
 
-    /// <summary>How many retired releases to keep besides the active set before deleting the oldest.</summary>
-    public int RetainReleases { get; set; } = 2;
+    /// <summary>How many retired rule sets to keep for rollback besides the active one; table versions only older ones
+    /// name have their rows deleted.</summary>
+    public int RetainRuleSets { get; set; } = 2;
+
+    /// <summary>Versions of each table a rule set keeps (the latest): a year of quarterly versions by default.</summary>
+    public int VersionsPerTable { get; set; } = 4;
+
+    /// <summary>The parts a PTP table version must have (CMS ships f1–f4).</summary>
+    public int PtpParts { get; set; } = 4;
 
     /// <summary>Client-side throttle of the release write (entities per second, 0 = none). Azure's targets are 20,000
     /// entities/s per account and 2,000 per partition; the default leaves half the account for everything else.</summary>
     public int MaxEntityWritesPerSecond { get; set; } = 10_000;
+
+    /// <summary>The release protocol's options, from these.</summary>
+    public Storage.PublishOptions Publish() => new()
+    {
+        VersionsPerTable = VersionsPerTable, RetainRuleSets = RetainRuleSets, MaxEntityWritesPerSecond = MaxEntityWritesPerSecond,
+    };
 
     public IReadOnlyList<Uri> Urls() => (UrlSources ?? "")
         .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

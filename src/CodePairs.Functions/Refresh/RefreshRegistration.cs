@@ -18,11 +18,9 @@ public static class RefreshRegistration
         services.AddSingleton<DropContainerSource>();
         services.AddSingleton<UrlSource>();
         services.AddSingleton(sp => new RefreshStores(
-            sp.GetRequiredService<IRuleCatalog>(),
-            (TableReleaseEditsStore)sp.GetRequiredService<IReleaseEditsStore>(),
-            sp.GetRequiredService<ISnapshotStore>(),
+            sp.GetRequiredService<RulePublisher>(),
+            sp.GetRequiredService<ICheckpointStore>(),
             new RefreshJobRow(sp.GetRequiredService<TableServiceClient>(), StorageNames.CatalogTable, sp.GetService<TimeProvider>()),
-            new RefreshCheckpoints(sp.GetRequiredService<TableServiceClient>()),
             sp.GetRequiredService<DropContainerSource>(),
             sp.GetRequiredService<UrlSource>()));
         services.AddSingleton(sp => new RefreshJob(sp.GetRequiredService<RefreshStores>(), sp.GetRequiredService<IOptions<RefreshOptions>>(),

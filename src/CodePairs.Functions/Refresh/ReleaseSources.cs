@@ -23,6 +23,11 @@ public sealed class DropContainerSource(BlobServiceClient blobs, string containe
 {
     public const string ReadyMarker = "ready";
 
+    /// <summary>The shape of a drop folder's name (what an admin start may name): 1-63 letters, digits, '-', '_' or '.',
+    /// never '.' or '..'.</summary>
+    public static bool IsFolderName(string? name)
+        => name is { Length: > 0 and <= 63 } && name is not ("." or "..") && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     public string ContainerName => containerName;
 
     /// <summary>The account the drop container (and the raw archive) live in.</summary>

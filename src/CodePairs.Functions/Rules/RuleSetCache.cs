@@ -8,11 +8,11 @@ namespace CodePairs.Functions.Rules;
 /// <summary>Where the active rule set comes from (storage in the service, anything in tests).</summary>
 public interface IRuleSetSource
 {
-    /// <summary>The ids of the active releases, or null when no pointer has been written yet.</summary>
-    Task<IReadOnlyList<string>?> GetActiveReleaseIdsAsync(CancellationToken cancellationToken);
+    /// <summary>The id of the active rule set, or null when no pointer has been written yet.</summary>
+    Task<string?> GetActiveRuleSetIdAsync(CancellationToken cancellationToken);
 
-    /// <summary>Loads and builds one rule set holding these releases.</summary>
-    Task<RuleSet> LoadAsync(IReadOnlyList<string> releaseIds, CancellationToken cancellationToken);
+    /// <summary>Loads one rule set (every table version it holds).</summary>
+    Task<RuleSet> LoadAsync(string ruleSetId, CancellationToken cancellationToken);
 }
 
 /// <summary>Options of the in-memory rule set (section <c>CodePairs:Rules</c>).</summary>
@@ -67,32 +67,31 @@ public sealed class RuleSetCache(IRuleSetSource source, IOptions<RulesOptions> o
         {
             if (!force && Current is not null && !Due()) return false;
             Interlocked.Exchange(ref _lastCheckTicks, clock.GetUtcNow().UtcTicks);
-            IReadOnlyList<string>? ids;
+            string? key;
             try
             {
-                ids = await source.GetActiveReleaseIdsAsync(cancellationToken);
+                key = await source.GetActiveRuleSetIdAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.PointerCheckFailed(logger, e);
                 return false;
             }
-            if (ids is null || ids.Count == 0)
+            if (key is null)
             {
                 Log.NoActivePointer(logger);
                 return false;
             }
-            var key = string.Join(',', ids);
             if (key == _currentKey || (key == _failedKey && !force)) return false;
             var watch = Stopwatch.StartNew();
             try
             {
-                var rules = await source.LoadAsync(ids, cancellationToken);
-                var loaded = new LoadedRules(rules, new ClaimValidator(rules, _packs), ids, clock.GetUtcNow());
+                var rules = await source.LoadAsync(key, cancellationToken);
+                var loaded = new LoadedRules(rules, new ClaimValidator(rules, _packs), key, clock.GetUtcNow());
                 Interlocked.Exchange(ref _current, loaded);
                 _currentKey = key;
                 _failedKey = null;
-                Log.RuleSetLoaded(logger, key, rules.Codes.Count, watch.ElapsedMilliseconds);
+                Log.RuleSetLoaded(logger, key, rules.Versions.Count, rules.Codes.Count, watch.ElapsedMilliseconds);
                 return true;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,27 +1,18 @@
 using CodePairs.Rules;
-using CodePairs.Rules.Snapshots;
 using CodePairs.Storage;
 
 namespace CodePairs.Functions.Rules;
 
-/// <summary>The active set as storage holds it: the pointer in the catalogue, one snapshot blob per release.</summary>
-public sealed class StorageRuleSetSource(IRuleCatalog catalog, ISnapshotStore snapshots) : IRuleSetSource
+/// <summary>The active set as storage holds it: the pointer in the catalogue, the rule set's snapshot blob.</summary>
+public sealed class StorageRuleSetSource(IRuleCatalog catalog, RuleSetLoader loader) : IRuleSetSource
 {
-    public async Task<IReadOnlyList<string>?> GetActiveReleaseIdsAsync(CancellationToken cancellationToken)
-        => (await catalog.GetActiveAsync(cancellationToken))?.ReleaseIds;
+    public async Task<string?> GetActiveRuleSetIdAsync(CancellationToken cancellationToken)
+        => (await catalog.GetActiveAsync(cancellationToken))?.RuleSetId;
 
-    public async Task<RuleSet> LoadAsync(IReadOnlyList<string> releaseIds, CancellationToken cancellationToken)
+    public async Task<RuleSet> LoadAsync(string ruleSetId, CancellationToken cancellationToken)
     {
-        var loaded = new List<ReleaseSnapshot>(releaseIds.Count);
-        foreach (var id in releaseIds)
-        {
-            await using var stream = await snapshots.OpenReadAsync(id, cancellationToken);
-            // Read whole first: the snapshot reader checks length and hash over a buffer.
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            buffer.Position = 0;
-            loaded.Add(RuleSnapshot.Read(buffer, id));
-        }
-        return RuleSnapshot.Combine(loaded);
+        var entry = await catalog.GetRuleSetAsync(ruleSetId, cancellationToken)
+            ?? throw new InvalidDataException($"the active pointer names rule set {ruleSetId}, which is not in the catalogue");
+        return await loader.LoadAsync(entry, cancellationToken);
     }
 }

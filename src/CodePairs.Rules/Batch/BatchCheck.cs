@@ -23,8 +23,8 @@ public sealed record BatchSummary
     /// <summary>Findings written (warning or worse, plus info when asked), by kind (ptp, addOn, mue, invalidInput).</summary>
     public IReadOnlyDictionary<string, int> FindingsByKind { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> FindingsBySeverity { get; init; } = new Dictionary<string, int>();
-    /// <summary>The releases the validated claims were judged by (sorted, distinct).</summary>
-    public IReadOnlyList<string> ReleasesUsed { get; init; } = [];
+    /// <summary>The table versions the validated claims were judged by (<c>ptp-practitioner v322r0</c>; sorted, distinct).</summary>
+    public IReadOnlyList<string> TablesUsed { get; init; } = [];
 
     /// <summary>0 = every claim clean and no line rejected; 1 = findings, nothing rejected; 2 = some lines (837: claims)
     /// rejected or a problem with the file's envelopes.</summary>
@@ -53,14 +53,16 @@ public sealed record BatchSummary
 /// <summary>
 /// Checks a batch file against a validator and writes one result row per finding (warning or worse; info too when
 /// asked), one <c>clean</c> row per clean claim and one <c>rejected</c> row per rejected input line:
-/// <c>claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message</c> (an 837 adds
+/// <c>claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message</c> (source: the table
+/// version or pack a finding rests on, <c>ptp-practitioner v322r0</c>; for a clean claim, the table versions it was judged by;
+/// an 837 adds
 /// <c>claim_segment</c> after the claim id, its <c>line_segments</c> are SV1/SV2 segment numbers, and a line that was
 /// read but not checked gets a <c>not-checked</c> row).
 /// Streaming: one claim in memory at a time.
 /// </summary>
 public static class BatchCheck
 {
-    public const string ResultHeader = "claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message";
+    public const string ResultHeader = "claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message";
 
     /// <summary>The header of the separate rejected-lines file (see the overload with a <c>rejected</c> writer).</summary>
     public const string RejectedHeader = "line,claim_id,reason";
@@ -87,7 +89,7 @@ public static class BatchCheck
     public static BatchSummary Run(BatchReader reader, ClaimValidator validator, TextWriter results, TextWriter? rejected,
         bool includeInfo = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var releases = new SortedSet<string>(StringComparer.Ordinal);
+        var tablesUsed = new SortedSet<string>(StringComparer.Ordinal);
         int claims = 0, clean = 0, withFindings = 0, validated = 0, rejectedLines = 0, problems = 0, notChecked = 0;
         var x12 = reader.Format == BatchFormat.X12;
         var byKind = new Dictionary<string, int>();
@@ -124,7 +126,7 @@ public static class BatchCheck
                         validated += c.X12 is null ? InputLineCount(c) : 1;
                         var info = c.X12;
                         var result = chunk.Results[k]!;
-                        foreach (var source in result.ReleasesUsed) releases.Add(source.Release);
+                        foreach (var source in result.TablesUsed) tablesUsed.Add(source.ToString());
                         foreach (var f in result.Findings)
                         {
                             if (f.Severity < Severity.Warning && !includeInfo) continue;
@@ -136,13 +138,13 @@ public static class BatchCheck
                                 "finding", severity, kind, f.Rule,
                                 info is null ? string.Join(';', f.Lines) : X12Results.ClaimLines(info, f.Lines),
                                 info is null ? string.Join(';', f.DeniedLines) : X12Results.ClaimLines(info, f.DeniedLines),
-                                string.Join(';', f.Codes), f.Source?.Release ?? "", info is null ? f.Message : X12Results.Message(info, f));
+                                string.Join(';', f.Codes), f.Source?.ToString() ?? "", info is null ? f.Message : X12Results.Message(info, c.Claim, f));
                         }
                         if (result.Clean)
                         {
                             clean++;
                             Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, InputLines(c, null), "clean", "", "", "", "", "", "",
-                                string.Join(';', result.ReleasesUsed.Select(s => s.Release).Distinct()), info is null ? "" : X12Results.CleanMessage(info));
+                                string.Join(';', result.TablesUsed.Select(s => s.ToString())), info is null ? "" : X12Results.CleanMessage(info));
                         }
                         else withFindings++;
                         if (info is not null)
@@ -168,7 +170,7 @@ public static class BatchCheck
             Unit = x12 ? "claim" : "line", ServiceLines = reader.ServiceLinesRead, ServiceLinesNotChecked = notChecked, FileProblems = problems,
             Claims = claims, ClaimsClean = clean, ClaimsWithFindings = withFindings,
             LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejectedLines,
-            FindingsByKind = byKind, FindingsBySeverity = bySeverity, ReleasesUsed = releases.ToArray(),
+            FindingsByKind = byKind, FindingsBySeverity = bySeverity, TablesUsed = tablesUsed.ToArray(),
         };
     }
 
@@ -296,7 +298,7 @@ public static class BatchCheck
     }
 
     private static void Row(TextWriter w, bool x12, string? claimId, int? claimSegment, string inputLines, string status, string severity, string kind,
-        string rule, string claimLines, string deniedLines, string codes, string release, string message)
+        string rule, string claimLines, string deniedLines, string codes, string source, string message)
     {
         Field(w, claimId ?? ""); w.Write(',');
         if (x12)
@@ -312,7 +314,7 @@ public static class BatchCheck
         w.Write(claimLines); w.Write(',');
         w.Write(deniedLines); w.Write(',');
         w.Write(codes); w.Write(',');
-        Field(w, release); w.Write(',');
+        Field(w, source); w.Write(',');
         Field(w, message);
         w.Write("\r\n");
     }

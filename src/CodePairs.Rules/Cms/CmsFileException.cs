@@ -29,6 +29,9 @@ public sealed class CmsFileException : Exception
     public IReadOnlyList<CmsProblem> Problems { get; }
     public int TotalProblems { get; }
 
+    /// <summary>When an import failed: what became of every file it was given (set by <see cref="CmsImport"/>).</summary>
+    public ImportReport? Report { get; internal set; }
+
     private static string Describe(string file, IReadOnlyList<CmsProblem> problems, int total)
     {
         if (total == 1) return $"{problems[0]} (the file is rejected)";

@@ -35,8 +35,20 @@ public sealed record ReleaseManifest(
         }
         if (manifest is null || string.IsNullOrWhiteSpace(manifest.Release))
             throw new CmsFileException(fileName, 0, "the manifest names no release");
+        if (manifest.Release.Length > 64 || !manifest.Release.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            throw new CmsFileException(fileName, 0, "the manifest's release must be 1-64 letters, digits or hyphens (e.g. v322r0)");
         if (manifest.Files is null || manifest.Files.Count == 0)
             throw new CmsFileException(fileName, 0, "the manifest lists no files");
+        for (var i = 0; i < manifest.Files.Count; i++)
+        {
+            var f = manifest.Files[i];
+            if (f is null || string.IsNullOrWhiteSpace(f.Name))
+                throw new CmsFileException(fileName, 0, $"files[{i}] names no file");
+            if (f.Name != Path.GetFileName(f.Name) || f.Name is "." or "..")
+                throw new CmsFileException(fileName, 0, $"files[{i}]: '{f.Name}' is not a plain file name");
+        }
+        var twice = manifest.Files.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new CmsFileException(fileName, 0, $"lists '{twice.Key}' twice");
         return manifest;
     }
 }

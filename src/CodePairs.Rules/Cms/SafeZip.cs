@@ -14,6 +14,8 @@ public sealed record ZipLimits
     /// compresses about 10:1.</summary>
     public double MaxRatio { get; init; } = 100;
     public long RatioFloorBytes { get; init; } = 1 << 20;
+    /// <summary>Largest workbook held in memory to be read (the genuine AOC workbook is 225 KB).</summary>
+    public long MaxWorkbookBytes { get; init; } = 64L << 20;
 
     public static ZipLimits Default { get; } = new();
 }
@@ -43,31 +45,72 @@ public static class SafeZip
             var declared = entry.Length;
             var name = $"{zipName}/{entry.FullName}";
             var e = entry;
-            result.Add((entry.FullName, () => new CappedStream(e.Open(), Math.Min(declared, limits.MaxEntryBytes), name)));
+            result.Add((entry.FullName, () => new CappedStream(Open(e, name), declared, e.Crc32, name)));
         }
         return result;
     }
 
-    /// <summary>Copies a (capped) stream to memory, for readers that need to seek (the .xlsx reader).</summary>
-    internal static MemoryStream ToMemory(Stream stream)
+    /// <summary>Copies a stream to memory, for readers that need to seek (the .xlsx reader), refusing more than
+    /// <paramref name="maxBytes"/>.</summary>
+    internal static MemoryStream ToMemory(Stream stream, long maxBytes, string name)
     {
         var memory = new MemoryStream();
-        stream.CopyTo(memory);
+        var buffer = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            if (memory.Length + n > maxBytes) throw new CmsFileException(name, 0, $"larger than {maxBytes:N0} bytes; a CMS workbook is a few MiB");
+            memory.Write(buffer, 0, n);
+        }
         memory.Position = 0;
         return memory;
     }
 
-    private sealed class CappedStream(Stream inner, long cap, string name) : Stream
+    private static Stream Open(ZipArchiveEntry entry, string name)
     {
+        try
+        {
+            return entry.Open();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CmsFileException(name, 0, $"the archive entry cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>Passes an entry's bytes through, failing as soon as more than its declared size arrive, and at the end
+    /// unless exactly the declared size arrived with the CRC-32 the archive records: headers can lie in both directions
+    /// (a forged small size would otherwise cut the entry short without a word).</summary>
+    private sealed class CappedStream(Stream inner, long declared, uint crc, string name) : Stream
+    {
+        private readonly System.IO.Hashing.Crc32 _crc = new();
         private long _read;
+        private bool _checked;
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
-            var n = inner.Read(buffer);
+            int n;
+            try
+            {
+                n = inner.Read(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CmsFileException(name, 0, $"corrupt compressed data: {e.Message}");
+            }
             _read += n;
-            if (_read > cap) throw new CmsFileException(name, 0, $"inflates past its declared size of {cap:N0} bytes (a forged or corrupt archive)");
+            if (_read > declared) throw new CmsFileException(name, 0, $"inflates past its declared size of {declared:N0} bytes (a forged or corrupt archive)");
+            _crc.Append(buffer[..n]);
+            if (n == 0 && buffer.Length > 0 && !_checked)
+            {
+                _checked = true;
+                if (_read != declared)
+                    throw new CmsFileException(name, 0, $"inflates to {_read:N0} bytes where the archive declares {declared:N0} (a forged or corrupt archive)");
+                if (_crc.GetCurrentHashAsUInt32() != crc)
+                    throw new CmsFileException(name, 0, "its CRC-32 does not match the archive's (a forged or corrupt archive)");
+            }
             return n;
         }
 

@@ -34,6 +34,22 @@ public readonly record struct HcpcsCode : IComparable<HcpcsCode>, ISpanFormattab
 
     internal static HcpcsCode FromPacked(int packed) => new(packed);
 
+    /// <summary>Whether <paramref name="packed"/> is the packed value of a code the strict parser accepts (for packed
+    /// codes read back from storage or a snapshot: a corrupt value never becomes a code).</summary>
+    public static bool IsPacked(int packed)
+    {
+        const int limit = 36 * 36 * 36 * 36 * 36;
+        if (packed is <= 0 or >= limit) return false;
+        Span<char> s = stackalloc char[5];
+        Write(s, packed);
+        return TryParse(s, out var parsed, out _) && parsed.Packed == packed;
+    }
+
+    /// <summary>The code whose <see cref="Packed"/> value is <paramref name="packed"/>.</summary>
+    /// <exception cref="FormatException">The value is not a packed 5-character code.</exception>
+    public static HcpcsCode FromPackedChecked(int packed)
+        => IsPacked(packed) ? new(packed) : throw new FormatException($"{packed} is not a packed CPT/HCPCS code");
+
     public bool IsEmpty => Packed == 0;
 
     public CodeKind Kind

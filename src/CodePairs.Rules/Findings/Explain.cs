@@ -7,7 +7,7 @@ internal static class Explain
     private static readonly IReadOnlyList<string> BypassNames = NcciModifiers.Bypass.Select(m => m.ToString()).ToArray();
     private static readonly string NotBypassNames = string.Join(", ", NcciModifiers.NotBypass);
 
-    public static Finding UnknownCode(Claim claim, int i, Release release)
+    public static Finding UnknownCode(Claim claim, int i)
     {
         var code = claim.Lines[i].Code.ToString();
         return new Finding
@@ -15,7 +15,7 @@ internal static class Explain
             Kind = FindingKind.InvalidInput,
             Severity = Severity.Warning,
             Rule = "input.unknown-code",
-            MessageFactory = () => $"Line {i + 1}: {code} appears in no NCCI table of the loaded releases (judged by {release.Id}); it may be " +
+            MessageFactory = () => $"Line {i + 1}: {code} appears in no NCCI table loaded (no version of any PTP, add-on or MUE table names it); it may be " +
                       "deleted, not yet effective, or mistyped. No PTP, add-on or MUE check could be made for it.",
             Lines = [i + 1],
             Codes = [code],
@@ -81,7 +81,7 @@ internal static class Explain
         return null;
     }
 
-    public static Finding AddOn(Claim claim, int i, AddOnEdit edit, AddOnType type, Func<IReadOnlyList<CodeRange>> listed, RuleSource source)
+    public static Finding AddOn(Claim claim, int i, AddOnEdit edit, AddOnType type, bool anyListed, Func<IReadOnlyList<CodeRange>> listed, RuleSource source)
     {
         var code = edit.AddOn.ToString();
         var primaries = new LazyList<string>(() => listed().Select(r => r.ToString()).ToArray());
@@ -96,6 +96,14 @@ internal static class Explain
                           "contractor defines them, so CodePairs can neither clear nor deny it.",
                 Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
                 FixFactory = () => new Fix($"Check your MAC's list of primary codes for {code} and make sure one is billed on the same date of service."),
+            },
+            AddOnType.Type3 when !anyListed => new Finding
+            {
+                Kind = FindingKind.AddOn, Severity = Severity.Warning, Rule = "aoc.type-3-contractor-primary",
+                MessageFactory = () => $"{code} (line {i + 1}) is a type 3 add-on code for which CMS lists no eligible primary on this date (CCCCC): " +
+                          "your Medicare contractor decides which primaries it accepts, so CodePairs can neither clear nor deny it.",
+                Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
+                FixFactory = () => new Fix($"Check your MAC's primary codes for {code} and make sure one is billed on the same date of service."),
             },
             AddOnType.Type3 => new Finding
             {
@@ -118,20 +126,47 @@ internal static class Explain
         };
     }
 
-    public static Finding NoMue(Claim claim, int[] group, int units, RuleSource source, bool tableLoaded)
+    public static Finding NoMue(Claim claim, int[] group, int units, RuleSource source)
     {
         var code = claim.Lines[group[0]].Code.ToString();
         return new Finding
         {
             Kind = FindingKind.Mue, Severity = Severity.Info, Rule = "mue.none-published",
-            MessageFactory = () => tableLoaded
-                ? $"{code} has no published MUE in the {source.Table} table of {source.Release}: it may have none, or CMS keeps it confidential. The units ({units}) were not checked."
-                : $"Release {source.Release} has no {source.Table} table loaded; the units of {code} ({units}) were not checked.",
+            MessageFactory = () => $"{code} has no published MUE in the {source.Table} table {source.Version}: it may have none, or CMS keeps it " +
+                                   $"confidential. The units ({units}) were not checked.",
             Lines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
             Mue = new MueDetail(code, null, null, null, null, units),
             FixFactory = () => new Fix("None required; confirm the units against your contractor's limits if they are unusual."),
         };
     }
+
+    /// <summary>No version of a table is in force on a date: its edits were not checked for the lines of that date.</summary>
+    public static Finding NotChecked(Claim claim, TableId table, DateOnly date, IReadOnlyList<int> lines, IReadOnlyList<TableVersion> held)
+    {
+        var name = table.Name();
+        var (kind, what) = table.Kind() switch
+        {
+            TableKind.Ptp => (FindingKind.Ptp, "PTP edits"),
+            TableKind.AddOn => (FindingKind.AddOn, "add-on code edits"),
+            _ => (FindingKind.Mue, "MUE unit limits"),
+        };
+        var codes = lines.Select(l => claim.Lines[l].Code.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
+        return new Finding
+        {
+            Kind = kind, Severity = Severity.Warning, Rule = $"{TableKindRule(table.Kind())}.not-checked",
+            MessageFactory = () => (held.Count == 0
+                    ? $"No {name} table is loaded, so the {what} of the lines dated {date:yyyy-MM-dd} were not checked."
+                    : $"No {name} version is in force on {date:yyyy-MM-dd} (the earliest loaded, {held[0].Version}, starts " +
+                      $"{held[0].EffectiveFrom:yyyy-MM-dd}), so the {what} of the lines of that date were not checked.")
+                + " This is not a pass.",
+            Lines = lines.Select(l => l + 1).ToArray(), Codes = codes, DateOfService = date,
+            FixFactory = () => new Fix(held.Count == 0
+                ? $"Ask your operator to load the CMS {name} table, then check the claim again."
+                : $"Ask your operator to load the CMS {name} version in force on {date:yyyy-MM-dd}, then check the claim again."),
+        };
+    }
+
+    private static string TableKindRule(TableKind kind) => kind switch { TableKind.Ptp => "ptp", TableKind.AddOn => "aoc", _ => "mue" };
 
     public static Finding MueZero(Claim claim, int[] group, int units, MueLimit limit, RuleSource source)
     {
@@ -194,7 +229,7 @@ internal static class Explain
             MessageFactory = () => $"{code} (line {i + 1}) is an add-on code under rule pack '{pack.Name}' and none of its primaries is on the claim " +
                       $"for the same date of service (eligible: {string.Join(", ", primaries)}).{Reason(rule)}",
             Lines = [i + 1], DeniedLines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = pack.Source,
-            AddOn = new AddOnDetail(code, null, primaries, pack.EffectiveFrom, pack.EffectiveTo, rule.Rationale),
+            AddOn = new AddOnDetail(code, null, primaries, rule.From ?? pack.EffectiveFrom, rule.To ?? pack.EffectiveTo, rule.Rationale),
             FixFactory = () => new Fix($"Add the primary procedure performed with {code} (one of {string.Join(", ", primaries)}) on the same date of service, or remove {code}.",
                 EligiblePrimaries: primaries),
         };
@@ -217,13 +252,7 @@ internal static class Explain
 
     private static MueDetail Detail(MueLimit limit, int units) => new(
         limit.Code.ToString(), limit.Value, (int)limit.Adjudication,
-        limit.Adjudication switch
-        {
-            MueAdjudication.Line => "1 Line Edit",
-            MueAdjudication.DateOfServicePolicy => "2 Date of Service Edit: Policy",
-            _ => "3 Date of Service Edit: Clinical",
-        },
-        limit.Rationale, units);
+        limit.Adjudication.Text(), limit.Rationale, units);
 
     private static int[] Numbers(int[] indexes)
     {

@@ -25,11 +25,15 @@ public enum Severity
     [JsonStringEnumMemberName("deny")] Deny,
 }
 
-/// <summary>Where a rule came from: a CMS table of a release, or a custom rule pack.</summary>
+/// <summary>Where a rule came from: a version of a CMS table, or a custom rule pack.</summary>
 /// <param name="Table">ptp-practitioner, ptp-hospital, aoc, mue-practitioner, mue-hospital, mue-dme, or pack.</param>
-/// <param name="Release">The release id (v322r0), or the pack's name.</param>
-/// <param name="Version">The CMS file version of the table, or the pack's version.</param>
-public sealed record RuleSource(string Table, string Release, string Version);
+/// <param name="Version">The table's CMS version (v322r0, AOC_V2026Q2, 2026-10-01), or the pack's version.</param>
+/// <param name="EffectiveFrom">The first day the table version (or pack) is in force.</param>
+/// <param name="Pack">The pack's name, for pack rules.</param>
+public sealed record RuleSource(string Table, string Version, DateOnly? EffectiveFrom = null, string? Pack = null)
+{
+    public override string ToString() => Pack is null ? $"{Table} {Version}" : $"pack {Pack} {Version}";
+}
 
 /// <summary>The PTP row a finding rests on.</summary>
 public sealed record PtpDetail(string Column1, string Column2, int ModifierIndicator, DateOnly Effective, DateOnly? Deletion, string Rationale, bool PriorTo1996);
@@ -102,4 +106,5 @@ internal sealed class LazyList<T>(Func<IReadOnlyList<T>> factory) : IReadOnlyLis
 
 /// <summary>The verdict on one claim.</summary>
 /// <param name="Clean">True when no finding is a warning or worse.</param>
-public sealed record ValidationResult(bool Clean, IReadOnlyList<Finding> Findings, IReadOnlyList<RuleSource> ReleasesUsed, int Lines);
+/// <param name="TablesUsed">The table versions the claim was judged by (for each of its dates of service).</param>
+public sealed record ValidationResult(bool Clean, IReadOnlyList<Finding> Findings, IReadOnlyList<RuleSource> TablesUsed, int Lines);

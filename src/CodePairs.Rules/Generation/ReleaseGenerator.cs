@@ -5,12 +5,16 @@ using CodePairs.Rules.Cms;
 
 namespace CodePairs.Rules.Generation;
 
-/// <summary>Sizes and seed of a generated release. <see cref="Small"/> for tests, <see cref="Full"/> for benchmarks
-/// (the sizes of a real v32.2 release, NCCI.md).</summary>
+/// <summary>Sizes and seed of a generated quarter of CMS tables. <see cref="Small"/> for tests, <see cref="Full"/> for
+/// benchmarks (the sizes of a real v32.2 quarter, NCCI.md).</summary>
 public sealed record GeneratorOptions
 {
     public int Seed { get; init; } = 1;
+    /// <summary>The PTP version of the quarter (v322r0); the AOC version (AOC_V2026Q3) and the MUE effective date
+    /// (2026-07-01) follow from its quarter.</summary>
     public string ReleaseId { get; init; } = "v322r0";
+    /// <summary>The tables to generate (a drop holds any subset; default all six).</summary>
+    public IReadOnlyList<TableId> Tables { get; init; } = CodePairs.Rules.Tables.All;
     /// <summary>Distinct codes named by the PTP tables.</summary>
     public int PtpCodes { get; init; }
     public int PractitionerPtpRows { get; init; }
@@ -39,10 +43,10 @@ public sealed record GeneratorOptions
 }
 
 /// <summary>
-/// A deterministic, seeded CMS release: skewed PTP tables (a few column-1 codes with thousands of partners, most with
+/// A deterministic, seeded quarter of CMS tables: skewed PTP tables (a few column-1 codes with thousands of partners, most with
 /// few) with deleted rows, indicator-9 rows, pairs with several windows and swapped pairs; AOC rows of all three
-/// types; MUE tables with all MAIs, zeros and gaps. Either fills a <see cref="ReleaseBuilder"/> directly
-/// (<see cref="Build"/>) or writes the files CMS ships, zipped and named as CMS names them (<see cref="WriteFiles"/>).
+/// types; MUE tables with all MAIs, zeros and gaps. Either fills a <see cref="RuleSetBuilder"/> directly
+/// (<see cref="Build"/>) or writes the files CMS ships, zipped and named as CMS's downloads are (<see cref="WriteFiles"/>).
 /// Both outputs carry exactly the same rows.
 /// </summary>
 public sealed partial class ReleaseGenerator
@@ -85,45 +89,52 @@ public sealed partial class ReleaseGenerator
 
     public GeneratorOptions Options => _o;
 
-    /// <summary>The whole release, in memory, ready for <see cref="RuleSet.Build"/>.</summary>
-    public static ReleaseBuilder Build(GeneratorOptions options) => new ReleaseGenerator(options).Build();
+    /// <summary>The generated tables, in memory, ready for <see cref="RuleSetBuilder.Build"/>.</summary>
+    public static RuleSetBuilder Build(GeneratorOptions options) => new ReleaseGenerator(options).Build();
 
-    public ReleaseBuilder Build()
+    public RuleSetBuilder Build()
     {
-        var b = new ReleaseBuilder(_o.ReleaseId, _o.EffectiveFrom);
-        foreach (var table in (PtpTable[])[PtpTable.Practitioner, PtpTable.Hospital])
+        var b = new RuleSetBuilder();
+        foreach (var table in PtpTables)
         {
-            var sink = b.PtpTable(table, _o.ReleaseId);
+            var sink = b.Ptp(table, _o.ReleaseId, _o.EffectiveFrom);
             Ptp(table, (in PtpRow row, bool _) => sink.Add(row));
         }
-        b.AddAddOns(CmsNames.AddOnVersion(_o.EffectiveFrom), _o.EffectiveFrom, AddOns());
-        foreach (var table in (MueTable[])[MueTable.Practitioner, MueTable.Hospital, MueTable.Dme])
-            b.AddMue(table, MueVersion, _o.EffectiveFrom, Mue(table));
+        if (Wants(TableId.AddOn)) b.AddAddOns(AddOnVersion, _o.EffectiveFrom, AddOns());
+        foreach (var table in MueTables) b.AddMue(table, MueVersion, _o.EffectiveFrom, Mue(table));
         return b;
     }
 
+    private bool Wants(TableId table) => _o.Tables.Contains(table);
+    private IEnumerable<TableId> PtpTables => ((TableId[])[TableId.PtpPractitioner, TableId.PtpHospital]).Where(Wants);
+    private IEnumerable<TableId> MueTables => ((TableId[])[TableId.MuePractitioner, TableId.MueHospital, TableId.MueDme]).Where(Wants);
+    private string AddOnVersion => CmsNames.AddOnVersion(_o.EffectiveFrom);
     private string MueVersion => _o.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Writes the release as CMS ships it: four zips per PTP table (<c>.TXT</c> + ignored <c>.xlsx</c>), the AOC
-    /// zip (<c>.xlsx</c>), three MUE zips (<c>.csv</c>), then a <c>release.json</c> manifest with each file's SHA-256.
+    /// <summary>Writes the tables as CMS ships them, under CMS's download names: four zips per PTP table (<c>.TXT</c> +
+    /// ignored <c>.xlsx</c>), the AOC zip (<c>.xlsx</c> + its fixed-width <c>.txt</c>), one zip per MUE table
+    /// (<c>.csv</c> + <c>.xlsx</c>), then a <c>release.json</c> manifest with each file's SHA-256.
     /// <paramref name="create"/> opens a named output file; the generator disposes each stream. Returns the file names.</summary>
     public IReadOnlyList<string> WriteFiles(Func<string, Stream> create, IProgress<string>? progress = null)
     {
         var written = new List<ReleaseManifest.File>();
-        foreach (var table in (PtpTable[])[PtpTable.Practitioner, PtpTable.Hospital])
-            WritePtp(table, create, written, progress);
+        foreach (var table in PtpTables) WritePtp(table, create, written, progress);
 
-        var aocVersion = CmsNames.AddOnVersion(_o.EffectiveFrom);
-        WriteZip(CmsNames.AddOnZip(aocVersion), create, written, progress, zip =>
-        {
-            using var entry = zip.CreateEntry(CmsNames.AddOnWorkbook(aocVersion), CompressionLevel.Fastest).Open();
-            AddOnWorkbook.Write(entry, AddOns());
-        });
-        foreach (var table in (MueTable[])[MueTable.Practitioner, MueTable.Hospital, MueTable.Dme])
+        if (Wants(TableId.AddOn))
+            WriteZip(CmsNames.AddOnZip(_o.EffectiveFrom), create, written, progress, zip =>
+            {
+                using (var entry = zip.CreateEntry(CmsNames.AddOnWorkbook(AddOnVersion), CompressionLevel.Fastest).Open())
+                    AddOnWorkbook.Write(entry, AddOns());
+                using var text = new StreamWriter(zip.CreateEntry(CmsNames.AddOnFixedWidth(AddOnVersion), CompressionLevel.Fastest).Open(), System.Text.Encoding.Latin1);
+                text.Write("The fixed-width copy of the workbook (not read).\r\n");
+            });
+        foreach (var table in MueTables)
             WriteZip(CmsNames.MueZip(table, _o.EffectiveFrom), create, written, progress, zip =>
             {
-                using var entry = zip.CreateEntry(CmsNames.MueCsv(table, _o.EffectiveFrom), CompressionLevel.Fastest).Open();
-                MueCsvFile.Write(entry, table, Mue(table));
+                using (var entry = zip.CreateEntry(CmsNames.MueCsv(table, _o.EffectiveFrom), CompressionLevel.Fastest).Open())
+                    MueCsvFile.Write(entry, table, Mue(table));
+                using var sheet = zip.CreateEntry(Path.ChangeExtension(CmsNames.MueCsv(table, _o.EffectiveFrom), ".xlsx"), CompressionLevel.Fastest).Open();
+                AddOnWorkbook.WriteText(sheet, [["This workbook repeats the .csv of the same name."]]);
             });
 
         var manifest = new ReleaseManifest(_o.ReleaseId, _o.EffectiveFrom, written);
@@ -131,9 +142,9 @@ public sealed partial class ReleaseGenerator
         return [.. written.Select(f => f.Name), CmsNames.ManifestName];
     }
 
-    private void WritePtp(PtpTable table, Func<string, Stream> create, List<ReleaseManifest.File> written, IProgress<string>? progress)
+    private void WritePtp(TableId table, Func<string, Stream> create, List<ReleaseManifest.File> written, IProgress<string>? progress)
     {
-        var target = table == PtpTable.Hospital ? _o.HospitalPtpRows : _o.PractitionerPtpRows;
+        var target = table == TableId.PtpHospital ? _o.HospitalPtpRows : _o.PractitionerPtpRows;
         var part = 0;
         ZipArchive? zip = null;
         HashingStream? file = null;
@@ -183,10 +194,10 @@ public sealed partial class ReleaseGenerator
     private delegate void PtpSink(in PtpRow row, bool newColumn1);
 
     /// <summary>The rows of a PTP table in CMS order (column 1, then column 2).</summary>
-    private void Ptp(PtpTable table, PtpSink sink)
+    private void Ptp(TableId table, PtpSink sink)
     {
-        var target = table == PtpTable.Hospital ? _o.HospitalPtpRows : _o.PractitionerPtpRows;
-        var random = new Random(SubSeed(101 + (int)table));
+        var target = table == TableId.PtpHospital ? _o.HospitalPtpRows : _o.PractitionerPtpRows;
+        var random = new Random(SubSeed(101 + PtpStream(table)));
         var n = _ptpCodes.Length;
         // Skew: column-1 rank r gets about scale / (r + 1)^1.1 partners, capped, so a few codes have thousands.
         var rank = Enumerable.Range(0, n).OrderBy(_ => random.Next()).ToArray();
@@ -329,15 +340,15 @@ public sealed partial class ReleaseGenerator
 
     /// <summary>MUE rows in code order: values with zeros and a long tail, all three MAIs, codes left out (gaps:
     /// confidential or no MUE). DME uses HCPCS Level II codes.</summary>
-    public IEnumerable<MueRow> Mue(MueTable table)
+    public IEnumerable<MueRow> Mue(TableId table)
     {
-        var random = new Random(SubSeed(303 + (int)table));
-        var pool = table == MueTable.Dme
+        var random = new Random(SubSeed(303 + MueStream(table)));
+        var pool = table == TableId.MueDme
             ? [.. _universe.Where(c => c.Kind == CodeKind.HcpcsLevelII), .. _universe.Where(c => c.Kind != CodeKind.HcpcsLevelII)]
             : _universe;
-        var count = table == MueTable.Dme ? _o.DmeMueRows : _o.MueRows;
+        var count = table == TableId.MueDme ? _o.DmeMueRows : _o.MueRows;
         HcpcsCode[] picked;
-        if (table == MueTable.Dme) picked = pool.Take(count).OrderBy(_ => random.Next()).Take(count).ToArray();
+        if (table == TableId.MueDme) picked = pool.Take(count).OrderBy(_ => random.Next()).Take(count).ToArray();
         else
         {
             // As in real releases, nearly every code with PTP edits has a published MUE; the rest of the table (and the
@@ -357,6 +368,10 @@ public sealed partial class ReleaseGenerator
             yield return new MueRow(code, value, mai, MueRationales[random.Next(MueRationales.Length)]);
         }
     }
+
+    // The random streams of the tables, numbered as before tables had ids (keeps every seed's rows unchanged).
+    private static int PtpStream(TableId table) => table == TableId.PtpHospital ? 1 : 0;
+    private static int MueStream(TableId table) => table switch { TableId.MueHospital => 1, TableId.MueDme => 2, _ => 0 };
 
     // HashCode.Combine is randomised per process; the generator must give the same rows for a seed in every run.
     private int SubSeed(int stream) => (int)((uint)(_o.Seed * 1_000_003 + stream * 7_919) & int.MaxValue);

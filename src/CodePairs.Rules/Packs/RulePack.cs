@@ -3,8 +3,16 @@ using System.Text.Json.Serialization;
 
 namespace CodePairs.Rules;
 
-/// <summary>A rule from a custom pack: an add-on needing one of some primaries, or a code not to be reported with others.</summary>
-public abstract record PackRule(HcpcsCode Code, string Rationale);
+/// <summary>A rule from a custom pack: an add-on needing one of some primaries, or a code not to be reported with others.
+/// A rule may have its own window inside the pack's (<see cref="From"/>, <see cref="To"/> = last day in force): rules
+/// begin when the instruction they come from began.</summary>
+public abstract record PackRule(HcpcsCode Code, string Rationale)
+{
+    public DateOnly? From { get; init; }
+    public DateOnly? To { get; init; }
+
+    public bool InForce(DateOnly dos) => (From is not { } from || from <= dos) && (To is not { } to || dos <= to);
+}
 
 /// <summary>"<see cref="PackRule.Code"/> is an add-on code: report it only with one of <see cref="Primaries"/> on the same DOS."</summary>
 public sealed record PackAddOnRule(HcpcsCode Code, IReadOnlyList<CodeRange> Primaries, string Rationale) : PackRule(Code, Rationale)
@@ -33,7 +41,8 @@ public sealed record RulePack(
 {
     public bool AppliesTo(Setting setting, DateOnly dos) => Settings.Contains(setting) && NcciDate.InForce(EffectiveFrom, EffectiveTo, dos);
 
-    public RuleSource Source => new("pack", Name, Version);
+    public RuleSource Source => _source ??= new RuleSource("pack", Version, EffectiveFrom, Name);
+    private RuleSource? _source;
 
     /// <summary>The pack CodePairs ships, built from the 77003 page in NCCI.md.</summary>
     public static RulePack Fluoroscopy77003 => Embedded("cpt-77003");
@@ -101,22 +110,26 @@ public static class RulePackReader
         }
 
         var rules = new List<PackRule>();
+        if (doc.Name is { Length: > 64 } || (doc.Name is { } n && !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            problems.Add("name: 1-64 letters, digits, '-', '_' or '.'");
         if (doc.Rules is null || doc.Rules.Count == 0) problems.Add("rules: a pack needs at least one rule");
         for (var i = 0; i < (doc.Rules?.Count ?? 0); i++)
         {
             var rule = doc.Rules![i];
             var at = $"rules[{i}]";
+            if (rule is null) { problems.Add($"{at}: is null; a rule is an object with type and code"); continue; }
             if (!HcpcsCode.TryParse(rule.Code ?? "", out var code, out var codeError)) { problems.Add($"{at}.code: {codeError}"); continue; }
             var rationale = rule.Rationale ?? "";
+            var (ruleFrom, ruleTo) = RuleWindow(rule.Effective, at, from, to, problems);
             switch (rule.Type)
             {
                 case "addOn":
                     var primaries = Ranges(rule.Primaries, $"{at}.primaries", problems);
-                    if (primaries is not null) rules.Add(new PackAddOnRule(code, primaries, rationale));
+                    if (primaries is not null) rules.Add(new PackAddOnRule(code, primaries, rationale) { From = ruleFrom, To = ruleTo });
                     break;
                 case "notWith":
                     var codes = Ranges(rule.Codes, $"{at}.codes", problems);
-                    if (codes is not null) rules.Add(new PackNotWithRule(code, codes, rationale));
+                    if (codes is not null) rules.Add(new PackNotWithRule(code, codes, rationale) { From = ruleFrom, To = ruleTo });
                     break;
                 default:
                     problems.Add($"{at}.type: '{rule.Type}' is not a rule type (addOn, notWith)");
@@ -125,6 +138,27 @@ public static class RulePackReader
         }
         if (problems.Count > 0) throw new RulePackException(source, problems);
         return new RulePack(doc.Name!, version, from, to, settings, rules);
+    }
+
+    /// <summary>A rule's own window: optional, and inside the pack's.</summary>
+    private static (DateOnly? From, DateOnly? To) RuleWindow(EffectiveDocument? effective, string at, DateOnly packFrom, DateOnly? packTo, List<string> problems)
+    {
+        if (effective is null) return (null, null);
+        DateOnly? from = null, to = null;
+        if (effective.From is { } f)
+        {
+            if (ClaimParser.TryParseDate(f, out var d, out var reason)) from = d;
+            else problems.Add($"{at}.effective.from: {reason}");
+        }
+        if (effective.To is { } t)
+        {
+            if (ClaimParser.TryParseDate(t, out var d, out var reason)) to = d;
+            else problems.Add($"{at}.effective.to: {reason}");
+        }
+        if (from is { } a && to is { } b && b < a) problems.Add($"{at}.effective.to: is before effective.from");
+        if (from is { } x && x < packFrom) problems.Add($"{at}.effective.from: {x:yyyy-MM-dd} is before the pack's effective.from {packFrom:yyyy-MM-dd}");
+        if (to is { } y && packTo is { } end && y > end) problems.Add($"{at}.effective.to: {y:yyyy-MM-dd} is after the pack's effective.to {end:yyyy-MM-dd}");
+        return (from, to);
     }
 
     private static List<CodeRange>? Ranges(List<string>? texts, string at, List<string> problems)
@@ -168,6 +202,7 @@ public static class RulePackReader
         [JsonPropertyName("primaries")] public List<string>? Primaries { get; set; }
         [JsonPropertyName("codes")] public List<string>? Codes { get; set; }
         [JsonPropertyName("rationale")] public string? Rationale { get; set; }
+        [JsonPropertyName("effective")] public EffectiveDocument? Effective { get; set; }
     }
 }
 

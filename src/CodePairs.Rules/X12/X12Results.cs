@@ -11,7 +11,7 @@ namespace CodePairs.Rules.X12;
 /// </summary>
 public static partial class X12Results
 {
-    public const string ResultHeader = "claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message";
+    public const string ResultHeader = "claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message";
     public const string RejectedHeader = "segment,claim_id,claim_segment,reason";
 
     /// <summary>The 837 service-line numbers of engine lines (1-based), joined with ';'.</summary>
@@ -28,19 +28,13 @@ public static partial class X12Results
         return sb.ToString();
     }
 
-    /// <summary>A finding's message with 837 line numbers, the date of service left out, and how spanning, minute or
+    /// <summary>A finding's message with 837 line numbers, no date of service of the claim, and how spanning, minute or
     /// fractional lines were read.</summary>
-    public static string Message(X12ClaimInfo info, Finding finding)
+    public static string Message(X12ClaimInfo info, Claim claim, Finding finding)
     {
         var message = finding.Message;
         if (!IsIdentity(info.LineNumbers)) message = LineReference().Replace(message, m => Renumber(info, m));
-        if (finding.DateOfService is { } dos)
-        {
-            Span<char> on = stackalloc char[14];
-            " on ".CopyTo(on);
-            dos.TryFormat(on[4..], out _, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            if (message.AsSpan().IndexOf(on) >= 0) message = message.Replace(on.ToString(), " on the date of service", StringComparison.Ordinal);
-        }
+        message = WithoutDatesOfService(message, claim);
         if (info.LineNotes is { } notes)
         {
             StringBuilder? sb = null;
@@ -53,6 +47,44 @@ public static partial class X12Results
             if (sb is not null) message = sb.ToString();
         }
         return message;
+    }
+
+    /// <summary>
+    /// Every date of service of the claim, in the form findings write dates, becomes "the date of service" ("lines
+    /// dated D": "lines of that date of service"). Dates that are an edit's or a table's (after "since", "in force",
+    /// "to", "starts") stay: they are CMS's, and only equal a date of service by chance.
+    /// </summary>
+    private static string WithoutDatesOfService(string message, Claim claim)
+    {
+        Span<char> iso = stackalloc char[10];
+        var previous = claim.DateOfService;
+        for (var i = -1; i < claim.Lines.Count; i++)
+        {
+            var date = i < 0 ? claim.DateOfService : claim.DateOf(i);
+            if (i >= 0 && (date == claim.DateOfService || date == previous)) continue; // lines mostly share one date
+            previous = date;
+            date.TryFormat(iso, out _, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            if (message.AsSpan().IndexOf(iso) >= 0) message = Redact(message, iso.ToString());
+        }
+        return message;
+    }
+
+    private static string Redact(string message, string iso)
+    {
+        var sb = new StringBuilder(message.Length);
+        var at = 0;
+        for (var k = message.IndexOf(iso, StringComparison.Ordinal); k >= 0; k = message.IndexOf(iso, at, StringComparison.Ordinal))
+        {
+            var before = message.AsSpan(at, k - at);
+            if (before.EndsWith("since ") || before.EndsWith("in force ") || before.EndsWith(" to ") || before.EndsWith("starts "))
+                sb.Append(before).Append(iso);
+            else if (before.EndsWith("dated "))
+                sb.Append(before[..^"dated ".Length]).Append("of that date of service");
+            else
+                sb.Append(before).Append("the date of service");
+            at = k + iso.Length;
+        }
+        return sb.Append(message.AsSpan(at)).ToString();
     }
 
     /// <summary>The SV1/SV2 segments of the engine lines named (distinct, in the order named), joined with ';'.</summary>

@@ -43,8 +43,8 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var results = (await kit.Read(blob, "results.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(global::CodePairs.Rules.Batch.BatchCheck.ResultHeader, results[0]);
         Assert.Contains(results, r => r.StartsWith("A1,2;3,finding,", StringComparison.Ordinal) && r.Contains(",ptp,", StringComparison.Ordinal));
-        Assert.Contains("\"F,6\",9,clean,,,,,,,v322r0,", results);
-        Assert.Contains("G7,10,clean,,,,,,,v322r0,", results);
+        Assert.Contains("\"F,6\",9,clean,,,,,,,ptp-practitioner v322r0;aoc AOC_V2026Q3;mue-practitioner 2026-07-01,", results);
+        Assert.Contains("G7,10,clean,,,,,,,ptp-practitioner v322r0;aoc AOC_V2026Q3;mue-practitioner 2026-07-01,", results);
         Assert.DoesNotContain(results, r => r.Contains(",rejected,", StringComparison.Ordinal));
 
         var summary = await kit.Summary(blob);
@@ -55,7 +55,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal(3, summary.Claims);
         Assert.Equal(2, summary.ClaimsClean);
         Assert.True(summary.FindingsByKind["ptp"] >= 1);
-        Assert.Equal(["v322r0"], summary.ReleasesUsed);
+        Assert.Contains("ptp-practitioner v322r0", summary.TablesUsed);
     }
 
     [Fact]

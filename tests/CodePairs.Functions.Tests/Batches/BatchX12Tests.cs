@@ -24,10 +24,10 @@ public class BatchX12Tests(AzuriteFixture azurite) : IClassFixture<AzuriteFixtur
         await kit.Run(blob);
 
         var results = Rows(await kit.Read(blob, "results.csv"));
-        Assert.Equal("claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,release,message", results[0]);
-        Assert.Contains(results, r => r.StartsWith("PCN-P-0001,21,26;29,finding,deny,ptp,ptp.indicator-0,1;2,2,13121;13120,v322r0,", StringComparison.Ordinal));
+        Assert.Equal("claim_id,claim_segment,line_segments,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message", results[0]);
+        Assert.Contains(results, r => r.StartsWith("PCN-P-0001,21,26;29,finding,deny,ptp,ptp.indicator-0,1;2,2,13121;13120,ptp-practitioner v322r0,", StringComparison.Ordinal));
         Assert.Contains(results, r => r.StartsWith("PCN-P-0003,56,59,not-checked,,,,1,,ER:X1234,,", StringComparison.Ordinal));
-        Assert.Contains("PCN-P-0006,90,93,clean,,,,,,,v322r0,", results);
+        Assert.Contains(results, r => r.StartsWith("PCN-P-0006,90,93,clean,,,,,,,ptp-practitioner v322r0;", StringComparison.Ordinal));
         var rejected = Rows(await kit.Read(blob, "rejected.csv"));
         Assert.Equal("segment,claim_id,claim_segment,reason", rejected[0]);
         Assert.StartsWith("83,PCN-P-0004,80,\"segment 83 SV1, SV101-2: '6232' is 4 characters", rejected[1]);

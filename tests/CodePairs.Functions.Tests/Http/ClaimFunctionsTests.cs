@@ -32,7 +32,7 @@ public class ClaimFunctionsTests
         Assert.Equal("2017-01-01", ptp.GetProperty("ptp").GetProperty("effective").GetString());
         Assert.Equal(2, ptp.GetProperty("deniedLines")[0].GetInt32());
         Assert.Contains("XU", ptp.GetProperty("fix").GetProperty("bypassModifiers").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal("v322r0", body.GetProperty("releasesUsed")[0].GetProperty("release").GetString());
+        Assert.Equal("v322r0", body.GetProperty("tablesUsed")[0].GetProperty("version").GetString());
     }
 
     [Fact]

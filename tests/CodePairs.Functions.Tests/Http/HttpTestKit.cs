@@ -30,7 +30,7 @@ internal static class HttpTestKit
     public static LoadedRules Loaded(bool withPack = true)
     {
         var rules = TestRules.Set.Value;
-        return new LoadedRules(rules, new ClaimValidator(rules, withPack ? [RulePack.Fluoroscopy77003] : null), [TestRules.ReleaseId], DateTimeOffset.UnixEpoch);
+        return new LoadedRules(rules, new ClaimValidator(rules, withPack ? [RulePack.Fluoroscopy77003] : null), "rs-000000000322", DateTimeOffset.UnixEpoch);
     }
 
     public static Mock<IActiveRules> ActiveRules(LoadedRules? loaded)

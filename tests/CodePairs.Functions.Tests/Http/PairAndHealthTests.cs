@@ -21,7 +21,7 @@ public class PairFunctionsTests
         Assert.Equal("36410", edits[1].GetProperty("column1").GetString());
         Assert.All(edits, e => Assert.True(e.GetProperty("inForce").GetBoolean()));
         Assert.Contains("denied", body.GetProperty("summary").GetString());
-        Assert.Equal("v322r0", body.GetProperty("release").GetString());
+        Assert.Equal("v322r0", body.GetProperty("ptpTable").GetProperty("version").GetString());
     }
 
     [Fact]
@@ -82,13 +82,14 @@ public class PairFunctionsTests
 public class HealthFunctionTests
 {
     [Fact]
-    public async Task ReportsTheLoadedReleases()
+    public async Task ReportsTheLoadedRuleSetAndItsTablesInForce()
     {
         var request = Request("GET");
         var (status, body, _) = await Execute(new HealthFunction(ActiveRules(Loaded()).Object).Run(request), request);
         Assert.Equal(200, status);
         Assert.True(body.GetProperty("ruleSetLoaded").GetBoolean());
-        Assert.Equal("v322r0", body.GetProperty("releases")[0].GetString());
+        Assert.Equal("rs-000000000322", body.GetProperty("ruleSet").GetString());
+        Assert.Contains(body.GetProperty("tablesInForce").EnumerateArray(), t => t.GetProperty("table").GetString() == "ptp-practitioner");
     }
 
     [Fact]

@@ -17,13 +17,9 @@ public sealed class ReadmeExamplesTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task TheReadmeRequestsAnswerAsTheReadmeSays()
     {
-        AzuriteFixture.RequireAzurite();
-        var catalog = new TableRuleCatalog(azurite.Tables, azurite.NewTableName("catalog"));
-        var snapshots = new BlobSnapshotStore(azurite.Blobs, azurite.NewContainerName("snapshots"));
-        var publisher = new ReleasePublisher(catalog, new TableReleaseEditsStore(azurite.Tables, azurite.NewTableName("edits")), snapshots);
-        await publisher.PublishAsync(RuleSet.Build(ReleaseGenerator.Build(GeneratorOptions.Small(seed: 1))));
-        var cache = new RuleSetCache(new StorageRuleSetSource(catalog, snapshots), Options.Create(new RulesOptions()), TimeProvider.System,
-            NullLogger<RuleSetCache>.Instance);
+        var stack = new StorageStack(azurite);
+        await stack.Publisher.PublishAsync(ReleaseGenerator.Build(GeneratorOptions.Small(seed: 1)).Build(), "test");
+        var cache = stack.Cache;
 
         var claims = new ClaimFunctions(cache, Api(), NullLogger<ClaimFunctions>.Instance);
         var request = Request("POST", """

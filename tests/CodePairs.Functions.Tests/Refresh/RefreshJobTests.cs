@@ -1,6 +1,8 @@
 using CodePairs.Functions.Http;
 using CodePairs.Functions.Refresh;
 using CodePairs.Functions.Tests.Storage;
+using CodePairs.Rules;
+using CodePairs.Rules.Cms;
 using CodePairs.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,13 +10,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CodePairs.Functions.Tests.Refresh;
 
-/// <summary>The refresh job end to end on Azurite, with small generated releases dropped as CMS ships them.</summary>
+/// <summary>The refresh job end to end on Azurite, with small generated quarters and the genuine CMS files dropped as CMS
+/// ships them.</summary>
 public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private static IReadOnlyList<string> Active(ActivePointer? p) => p?.ReleaseIds ?? [];
+    private static Claim ClaimOn(DateOnly dos, params string[] codes)
+        => new(Setting.Practitioner, dos, codes.Select(c => new ClaimLine(HcpcsCode.Parse(c))).ToArray());
 
     [Fact]
-    public async Task TimerRunLoadsVerifiesAndActivatesADroppedReleaseAndTheApiServesIt()
+    public async Task TimerRunLoadsVerifiesAndActivatesADroppedQuarterAndTheApiServesIt()
     {
         var world = new RefreshWorld(azurite);
         await world.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
@@ -23,26 +27,34 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         Assert.True(outcome.Started);
         var candidate = Assert.Single(outcome.Candidates);
-        Assert.Equal(("v321r0", "activated"), (candidate.ReleaseId, candidate.Result));
-        Assert.Equal(["v321r0"], Active(await world.Catalog.GetActiveAsync(default)));
-        var entry = await world.Catalog.GetAsync("v321r0", default);
-        Assert.Equal(ReleaseStatus.Active, entry!.Status);
-        Assert.Equal(6, entry.Components.Count);
-        Assert.NotNull(entry.SnapshotSha256);
+        Assert.Equal("activated", candidate.Result);
+        Assert.Equal(candidate.RuleSetId, await world.ActiveIdAsync());
+        var active = await world.ActiveAsync();
+        Assert.Equal(RuleSetStatus.Active, active.Status);
+        Assert.Equal(6, active.Tables.Count);
+        Assert.NotNull(active.SnapshotSha256);
+        // Every file and zip entry is accounted for: the 12 zips, their .TXT/.xlsx/.csv/.txt entries.
+        Assert.Equal(6, candidate.Tables.Count);
+        Assert.Equal(12, candidate.Files.Count(f => f.Outcome == FileOutcome.Unpacked));
+        Assert.Equal(8 + 1 + 3, candidate.Files.Count(f => f.Outcome == FileOutcome.Loaded));
+        Assert.Equal(8 + 1 + 3, candidate.Files.Count(f => f.Outcome == FileOutcome.NotLoaded)); // the PTP .xlsx, AOC .txt, MUE .xlsx copies
+        foreach (var v in await world.Catalog.ListVersionsAsync(default))
+        {
+            Assert.Equal(VersionStatus.Verified, v.Status);
+            Assert.All(v.Sources, s => Assert.Equal(64, s.Sha256!.Length));
+        }
 
         var status = await world.Job.StatusAsync(default);
         Assert.Equal("succeeded", status.State);
-        Assert.True(status.EntitiesTotal > 0);
-        Assert.Equal(status.EntitiesTotal, status.EntitiesWritten);
-        Assert.NotNull(status.FinishedAt);
+        Assert.True(status.EntitiesWritten > 0);
         Assert.Null(status.LastError);
+        Assert.Equal("activated", Assert.Single(status.Candidates).Result);
 
         // The HTTP API serves it: this worker's set was refreshed after the flip.
-        var api = new RuleSetFunctions(world.Catalog, world.Cache);
-        var active = Assert.IsType<Ok<ActiveRuleSetView>>(await api.Active(new DefaultHttpContext().Request, default));
-        Assert.Equal(["v321r0"], active.Value!.ServedByThisWorker);
-        var statusResult = Assert.IsType<Ok<RefreshStatus>>(await world.Functions.Status(new DefaultHttpContext().Request, default));
-        Assert.Equal("succeeded", statusResult.Value!.State);
+        var api = new RuleSetFunctions(world.Catalog, world.Cache, TimeProvider.System);
+        var view = Assert.IsType<Ok<ActiveRuleSetView>>(await api.Active(new DefaultHttpContext().Request, default));
+        Assert.Equal(candidate.RuleSetId, view.Value!.ServedByThisWorker);
+        Assert.Equal("succeeded", Assert.IsType<Ok<RefreshStatus>>(await world.Functions.Status(new DefaultHttpContext().Request, default)).Value!.State);
 
         // Every dropped file is in the raw archive under its SHA-256, and the hash is on the dropped blob.
         foreach (var (name, bytes) in RefreshFiles.Small("v321r0"))
@@ -61,67 +73,173 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var world = new RefreshWorld(azurite);
         await world.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
         await world.Job.RunAsync(new RefreshRequest("timer"), default);
-        var before = await world.StoredStateAsync("v321r0");
+        var before = await world.StoredStateAsync();
         var pointer = await world.Catalog.GetActiveAsync(default);
 
         var again = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
         Assert.Equal("skipped", Assert.Single(again.Candidates).Result);
         Assert.Equal(0, again.EntityWrites);
-        Assert.Equal(before, await world.StoredStateAsync("v321r0"));
+        Assert.Equal(before, await world.StoredStateAsync());
         Assert.Equal(pointer!.ETag, (await world.Catalog.GetActiveAsync(default))!.ETag);
     }
 
     [Fact]
-    public async Task ASecondReleaseReplacesTheFirstWhichStaysForRollback()
+    public async Task AnMueOnlyDropOfTheGenuineFilesKeepsEveryPtpAndAddOnEditOfTheClaim()
+    {
+        // The scenario: a full quarter active, the claim 61006 + 68895 gets its indicator-1 PTP finding; then the
+        // three genuine 2026-10-01 MUE files alone are dropped.
+        var world = new RefreshWorld(azurite);
+        await world.DropAsync("v322r0", RefreshFiles.Small("v322r0"));
+        await world.Job.RunAsync(new RefreshRequest("timer"), default);
+        var first = await world.ActiveAsync();
+        var october = ClaimOn(new DateOnly(2026, 10, 15), "61006", "68895", "G7128");
+        var before = world.Cache.Current!.Validator.Validate(october);
+        Assert.Single(before.Findings, f => f.Rule == "ptp.indicator-1");
+        Assert.Single(before.Findings, f => f.Rule == "aoc.type-1-no-primary");
+
+        await world.DropAsync("mueq4", RefreshFiles.GenuineMueQ4());
+        var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+
+        var mue = Assert.Single(outcome.Candidates, c => c.Candidate == "mueq4");
+        Assert.Equal("activated", mue.Result);
+        Assert.Equal([(TableId.MuePractitioner, 6), (TableId.MueHospital, 6), (TableId.MueDme, 3)], mue.Tables.Select(t => (t.Table, t.Rows)));
+        var next = await world.ActiveAsync();
+        Assert.Equal(first.Id, next.Previous);
+        Assert.Equal(9, next.Tables.Count); // 6 carried over + 3 new MUE versions
+        Assert.Equal(first.Tables.Where(t => t.Table.Kind() != TableKind.Mue), next.Tables.Where(t => t.Table.Kind() != TableKind.Mue));
+
+        var loaded = world.Cache.Current!;
+        Assert.Equal(next.Id, loaded.RuleSetId);
+        var after = loaded.Validator.Validate(october);
+        Assert.Single(after.Findings, f => f.Rule == "ptp.indicator-1");
+        Assert.Single(after.Findings, f => f.Rule == "aoc.type-1-no-primary");
+        Assert.Contains(after.TablesUsed, s => s == new RuleSource("mue-practitioner", "2026-10-01", new DateOnly(2026, 10, 1)));
+        var august = loaded.Validator.Validate(ClaimOn(new DateOnly(2026, 8, 3), "61006", "68895"));
+        Assert.Contains(august.TablesUsed, s => s.Table == "mue-practitioner" && s.Version == "2026-07-01");
+        Assert.Single(august.Findings, f => f.Rule == "ptp.indicator-1");
+    }
+
+    [Fact]
+    public async Task ADropOfOnlyAnUnreadableAddOnWorkbookFailsAndLeavesTheActiveStateUntouched()
     {
         var world = new RefreshWorld(azurite);
+        await world.DropAsync("v322r0", RefreshFiles.Small("v322r0"));
+        await world.Job.RunAsync(new RefreshRequest("timer"), default);
+        var pointer = await world.Catalog.GetActiveAsync(default);
+        var before = await world.StoredStateAsync();
+        var broken = CodePairs.Tests.Shared.GenuineSamples.Read(CodePairs.Tests.Shared.GenuineSamples.AocWorkbook)[..60_000];
+        await world.DropAsync("aoc", new Dictionary<string, byte[]>
+        {
+            ["add-code-edits-medicare-effective-06012026.zip"] = CodePairs.Tests.Shared.GenuineSamples.Zip(("AOC_V2026Q2-MCR.xlsx", broken)),
+        });
+
+        var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+
+        var failed = Assert.Single(outcome.Candidates, c => c.Candidate == "aoc");
+        Assert.Equal("failed", failed.Result);
+        Assert.Contains("AOC_V2026Q2-MCR.xlsx", failed.Detail);
+        Assert.Contains(failed.Files, f => f.Outcome == FileOutcome.Failed && f.File.EndsWith("AOC_V2026Q2-MCR.xlsx", StringComparison.Ordinal));
+        Assert.Equal(pointer!.ETag, (await world.Catalog.GetActiveAsync(default))!.ETag);
+        Assert.Equal(before, await world.StoredStateAsync());
+        Assert.Equal("failed", (await world.Job.StatusAsync(default)).State);
+    }
+
+    [Fact]
+    public async Task ADropInWhichNothingIsRecognisedFailsAndNeverBecomesAnEmptyRuleSet()
+    {
+        var world = new RefreshWorld(azurite);
+        await world.DropAsync("junk", new Dictionary<string, byte[]> { ["notes.txt"] = "hello"u8.ToArray() });
+
+        var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+
+        var failed = Assert.Single(outcome.Candidates);
+        Assert.Equal("failed", failed.Result);
+        Assert.Contains("no CMS PTP, AOC or MUE table was found", failed.Detail);
+        Assert.Equal(FileOutcome.Ignored, Assert.Single(failed.Files).Outcome);
+        Assert.Null(await world.Catalog.GetActiveAsync(default));
+        Assert.Empty(await world.Catalog.ListRuleSetsAsync(default));
+    }
+
+    [Fact]
+    public async Task ABadDropFolderIsRecordedAndSkippedWhileAGoodOneBesideItLoads()
+    {
+        var world = new RefreshWorld(azurite);
+        await world.DropAsync("a-corrupt", new Dictionary<string, byte[]> { [CmsNames.PtpZip(TableId.PtpPractitioner, "v322r0", 1)] = "not a zip"u8.ToArray() });
+        await world.DropAsync("b-good", RefreshFiles.Small("v322r0"));
+
+        var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+
+        Assert.Equal(["failed", "activated"], first.Candidates.Select(c => c.Result));
+        Assert.Contains("not a readable zip archive", first.Candidates[0].Detail);
+        var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+        Assert.Contains("failed before", second.Candidates[0].Detail);
+        Assert.Equal("skipped", second.Candidates[1].Result);
+    }
+
+    [Fact]
+    public async Task ASecondQuarterReplacesTheFirstWhichStaysForRollback()
+    {
+        var world = new RefreshWorld(azurite, options: new RefreshOptions { RetainRuleSets = 1, VersionsPerTable = 1 });
         await world.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
         await world.Job.RunAsync(new RefreshRequest("timer"), default);
+        var first = await world.ActiveIdAsync();
         await world.DropAsync("v322r0", RefreshFiles.Small("v322r0", seed: 2));
 
         var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
         Assert.Equal(["skipped", "activated"], outcome.Candidates.Select(c => c.Result));
-        Assert.Equal(["v322r0"], Active(await world.Catalog.GetActiveAsync(default)));
-        Assert.Equal(ReleaseStatus.Retired, (await world.Catalog.GetAsync("v321r0", default))!.Status);
-        Assert.Equal(["v322r0"], world.Cache.Current!.ReleaseIds);
+        var second = await world.ActiveIdAsync();
+        Assert.NotEqual(first, second);
+        Assert.All((await world.ActiveAsync()).Tables, t => Assert.Equal(new DateOnly(2026, 7, 1), t.EffectiveFrom));
+        Assert.Equal(RuleSetStatus.Retired, (await world.Catalog.GetRuleSetAsync(first!, default))!.Status);
+        Assert.Equal(second, world.Cache.Current!.RuleSetId);
 
         // Roll back through the admin function.
-        var rolledBack = Assert.IsType<Ok<ActivationView>>(await world.Functions.Activate(new DefaultHttpContext().Request, "v321r0", default));
-        Assert.Equal(["v321r0"], rolledBack.Value!.Active);
-        Assert.Equal(["v321r0"], Active(await world.Catalog.GetActiveAsync(default)));
-        Assert.Equal(ReleaseStatus.Retired, (await world.Catalog.GetAsync("v322r0", default))!.Status);
-        Assert.Equal(["v321r0"], world.Cache.Current!.ReleaseIds);
+        var rolledBack = Assert.IsType<Ok<ActivationView>>(await world.Functions.Activate(new DefaultHttpContext().Request, first!, default));
+        Assert.Equal(first, rolledBack.Value!.Active);
+        Assert.Equal(first, await world.ActiveIdAsync());
+        Assert.Equal(RuleSetStatus.Retired, (await world.Catalog.GetRuleSetAsync(second!, default))!.Status);
+        Assert.Equal(first, world.Cache.Current!.RuleSetId);
 
-        var unknown = await world.Functions.Activate(new DefaultHttpContext().Request, "v300r0", default);
+        var unknown = await world.Functions.Activate(new DefaultHttpContext().Request, "rs-000000000000", default);
         Assert.Equal(StatusCodes.Status404NotFound, Assert.IsAssignableFrom<IStatusCodeHttpResult>(unknown).StatusCode);
+        var malformed = await world.Functions.Activate(new DefaultHttpContext().Request, "../v321r0", default);
+        Assert.Equal(StatusCodes.Status400BadRequest, Assert.IsAssignableFrom<IStatusCodeHttpResult>(malformed).StatusCode);
     }
 
     [Fact]
-    public async Task RetentionDeletesTheRowsOfReleasesBeyondTheRollbackOne()
+    public async Task RetentionDeletesTheRowsOfVersionsOnlyOldRuleSetsName()
     {
-        var world = new RefreshWorld(azurite); // RetainReleases = 1
+        var world = new RefreshWorld(azurite, options: new RefreshOptions { RetainRuleSets = 1, VersionsPerTable = 1 });
+        var ids = new List<string>();
         foreach (var (id, seed) in new[] { ("v320r0", 1), ("v321r0", 2), ("v322r0", 3) })
         {
             await world.DropAsync(id, RefreshFiles.Small(id, seed));
             await world.Job.RunAsync(new RefreshRequest("timer"), default);
+            ids.Add((await world.ActiveIdAsync())!);
         }
-        Assert.Equal(["v322r0"], Active(await world.Catalog.GetActiveAsync(default)));
-        Assert.Equal(ReleaseStatus.Retired, (await world.Catalog.GetAsync("v321r0", default))!.Status);
-        var deleted = await world.Catalog.GetAsync("v320r0", default);
-        Assert.Equal(ReleaseStatus.Deleted, deleted!.Status);
-        Assert.Equal(0, (await world.StoredStateAsync("v320r0")).Count);
-        Assert.True((await world.StoredStateAsync("v321r0")).Count > 0);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => world.Publisher.ActivateAsync("v320r0", replace: true, default));
+        Assert.Equal(RuleSetStatus.Retired, (await world.Catalog.GetRuleSetAsync(ids[1], default))!.Status);
+        var deleted = await world.Catalog.GetRuleSetAsync(ids[0], default);
+        Assert.Equal(RuleSetStatus.Deleted, deleted!.Status);
+        foreach (var t in deleted.Tables)
+        {
+            Assert.Equal(VersionStatus.Deleted, (await world.Catalog.GetVersionAsync(t.Table, t.Key, default))!.Status);
+            Assert.Equal(0, await world.Storage.Edits.CountRowsAsync(t.Table, t.Key, default));
+        }
+        Assert.True(await world.Storage.Edits.CountRowsAsync(TableId.PtpPractitioner, (await world.Catalog.GetRuleSetAsync(ids[1], default))!.Tables[0].Key, default) > 0);
+        var refused = await world.Functions.Activate(new DefaultHttpContext().Request, ids[0], default);
+        Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(refused).StatusCode);
     }
 
     [Fact]
-    public async Task AReleaseWithOneMalformedRowIsRejectedNamingFileAndLineAndTheOldSetStaysActive()
+    public async Task ADropWithOneMalformedRowIsRejectedNamingFileAndLineAndTheOldSetStaysActive()
     {
         var world = new RefreshWorld(azurite);
         await world.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
         await world.Job.RunAsync(new RefreshRequest("timer"), default);
+        var active = await world.ActiveIdAsync();
+        var state = await world.StoredStateAsync();
         var (bad, zip, txt) = RefreshFiles.WithBadPtpRow("v322r0", line: 12);
         await world.DropAsync("v322r0", bad);
 
@@ -130,16 +248,14 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var failed = outcome.Candidates.Single(c => c.Candidate == "v322r0");
         Assert.Equal("failed", failed.Result);
         Assert.Contains($"{zip}/{txt}, line 12", failed.Detail);
-        var entry = await world.Catalog.GetAsync("v322r0", default);
-        Assert.Equal(ReleaseStatus.Loading, entry!.Status);
-        Assert.Contains($"{zip}/{txt}, line 12", entry.LastError);
-        Assert.Equal(["v321r0"], Active(await world.Catalog.GetActiveAsync(default)));
-        Assert.Equal(0, (await world.StoredStateAsync("v322r0")).Count);
+        Assert.Contains(failed.Files, f => f.File == $"{zip}/{txt}" && f.Outcome == FileOutcome.Failed && f.Detail.StartsWith("line 12:", StringComparison.Ordinal));
+        Assert.Equal(active, await world.ActiveIdAsync());
+        Assert.Equal(state, await world.StoredStateAsync());
         var status = await world.Job.StatusAsync(default);
         Assert.Equal("failed", status.State);
         Assert.Contains("line 12", status.LastError);
 
-        // The same bad files are not parsed again by the timer; naming the release retries them.
+        // The same bad files are not read again by the timer; naming the drop retries them.
         Assert.Contains("failed before", (await world.Job.RunAsync(new RefreshRequest("timer"), default)).Candidates.Single(c => c.Candidate == "v322r0").Detail);
         Assert.Equal("failed", Assert.Single((await world.Job.RunAsync(new RefreshRequest("admin", "v322r0"), default)).Candidates).Result);
     }
@@ -156,24 +272,25 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var crashed = new RefreshWorld(azurite);
         await crashed.DropAsync("v321r0", files);
         using var cts = new CancellationTokenSource();
-        var batches = 0;
-        var crash = new InlineProgress(_ => { if (Interlocked.Increment(ref batches) == 20) cts.Cancel(); });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => crashed.Job.RunAsync(new RefreshRequest("timer", WriteProgress: crash), cts.Token));
+        var reports = 0;
+        var crash = new InlineProgress<PublishProgress>(p => { if (p.EntitiesWritten > 0 && Interlocked.Increment(ref reports) == 20) cts.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => crashed.Job.RunAsync(new RefreshRequest("timer", Progress: crash), cts.Token));
 
-        Assert.Equal(ReleaseStatus.Loading, (await crashed.Catalog.GetAsync("v321r0", default))!.Status);
         Assert.Null(await crashed.Catalog.GetActiveAsync(default));
+        Assert.Contains(await crashed.Catalog.ListVersionsAsync(default), v => v.Status == VersionStatus.Loading);
         var stopped = await crashed.Job.StatusAsync(default);
         Assert.Equal("failed", stopped.State);
-        Assert.Contains("cancelled during write v321r0", stopped.LastError);
-        var partial = await crashed.StoredStateAsync("v321r0");
-        Assert.InRange(partial.Count, 1, uninterrupted.Status.EntitiesTotal - 1L);
+        Assert.Contains("cancelled during", stopped.LastError);
+        var partial = await crashed.StoredStateAsync();
+        Assert.InRange(partial.Count, 1, (await clean.StoredStateAsync()).Count - 1);
 
         var rerun = await crashed.Job.RunAsync(new RefreshRequest("timer"), default);
 
         Assert.Equal("activated", Assert.Single(rerun.Candidates).Result);
         Assert.True(rerun.EntityWrites < uninterrupted.EntityWrites, $"the rerun resumed: {rerun.EntityWrites} of {uninterrupted.EntityWrites} entities rewritten");
-        Assert.Equal(await clean.StoredStateAsync("v321r0"), await crashed.StoredStateAsync("v321r0"));
-        Assert.Equal((await clean.Catalog.GetAsync("v321r0", default))!.SnapshotSha256, (await crashed.Catalog.GetAsync("v321r0", default))!.SnapshotSha256);
+        Assert.Equal(await clean.StoredStateAsync(), await crashed.StoredStateAsync());
+        Assert.Equal(await clean.ActiveIdAsync(), await crashed.ActiveIdAsync());
+        Assert.Equal((await clean.ActiveAsync()).SnapshotSha256, (await crashed.ActiveAsync()).SnapshotSha256);
     }
 
     [Fact]
@@ -185,8 +302,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var runs = await Task.WhenAll(world.Job.RunAsync(new RefreshRequest("timer"), default), world.Job.RunAsync(new RefreshRequest("timer"), default));
 
         Assert.Single(runs, r => r.Started);
-        var other = Assert.Single(runs, r => !r.Started);
-        Assert.Empty(other.Candidates);
+        Assert.Empty(Assert.Single(runs, r => !r.Started).Candidates);
     }
 
     [Fact]
@@ -206,6 +322,19 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(StatusCodes.Status202Accepted, Assert.IsAssignableFrom<IStatusCodeHttpResult>(third).StatusCode);
         for (var i = 0; i < 300 && (await world.Job.StatusAsync(default)).State == "running"; i++) await Task.Delay(100);
         Assert.Equal("succeeded", (await world.Job.StatusAsync(default)).State);
+    }
+
+    [Theory]
+    [InlineData("../rules-snapshots")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    public async Task AnAdminStartNamingSomethingThatIsNotADropFolderIs400(string drop)
+    {
+        var world = new RefreshWorld(azurite);
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString($"?drop={Uri.EscapeDataString(drop)}");
+        var result = await world.Functions.Start(context.Request, default);
+        Assert.Equal(StatusCodes.Status400BadRequest, Assert.IsAssignableFrom<IStatusCodeHttpResult>(result).StatusCode);
     }
 
     [Fact]
@@ -233,7 +362,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
     {
         var world = new RefreshWorld(azurite);
         var (lease, _) = await world.Stores.JobRow.TryAcquireAsync("timer", default);
-        var table = world.Tables.GetTableClient(world.CatalogTable);
+        var table = world.Tables.GetTableClient(world.Storage.CatalogTable);
 
         // Our own write landed but its response was lost (the ETag moved, the owner is still us): the step is written.
         var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("job", "refresh")).Value;

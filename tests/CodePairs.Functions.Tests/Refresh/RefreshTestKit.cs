@@ -19,39 +19,33 @@ internal sealed class RefreshWorld
 {
     public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, UrlSource? urls = null, RefreshOptions? options = null)
     {
-        AzuriteFixture.RequireAzurite();
+        clock ??= TimeProvider.System;
+        Storage = new StorageStack(azurite, clock, packs: []);
         Tables = azurite.Tables;
         Blobs = azurite.Blobs;
-        CatalogTable = azurite.NewTableName("cat");
-        EditsTable = azurite.NewTableName("edits");
         DropContainer = azurite.NewContainerName("drop");
-        var snapshotsContainer = azurite.NewContainerName("snap");
-        clock ??= TimeProvider.System;
-        Catalog = new TableRuleCatalog(Tables, CatalogTable, clock);
-        Edits = new TableReleaseEditsStore(Tables, EditsTable);
-        Snapshots = new BlobSnapshotStore(Blobs, snapshotsContainer);
-        Stores = new RefreshStores(Catalog, Edits, Snapshots, new RefreshJobRow(Tables, CatalogTable, clock), new RefreshCheckpoints(Tables, CatalogTable),
+        Options = Microsoft.Extensions.Options.Options.Create(options ?? new RefreshOptions { RetainRuleSets = 1 });
+        Stores = new RefreshStores(Storage.Publisher, Storage.Checkpoints, new RefreshJobRow(Tables, Storage.CatalogTable, clock),
             new DropContainerSource(Blobs, DropContainer), urls);
-        Cache = new RuleSetCache(new StorageRuleSetSource(Catalog, Snapshots), Options.Create(new RulesOptions { Packs = [] }), clock,
-            NullLogger<RuleSetCache>.Instance);
-        Job = new RefreshJob(Stores, Options.Create(options ?? new RefreshOptions { RetainReleases = 1 }), clock, NullLogger<RefreshJob>.Instance, Cache);
-        Publisher = Stores.Publisher(clock);
-        Functions = new RefreshFunctions(Job, Publisher, Cache, NullLogger<RefreshFunctions>.Instance);
+        Job = new RefreshJob(Stores, Options, clock, NullLogger<RefreshJob>.Instance, Storage.Cache);
+        Functions = new RefreshFunctions(Job, Storage.Publisher, Options, Storage.Cache, NullLogger<RefreshFunctions>.Instance);
     }
 
+    public StorageStack Storage { get; }
     public TableServiceClient Tables { get; }
     public BlobServiceClient Blobs { get; }
-    public string CatalogTable { get; }
-    public string EditsTable { get; }
     public string DropContainer { get; }
-    public TableRuleCatalog Catalog { get; }
-    public TableReleaseEditsStore Edits { get; }
-    public BlobSnapshotStore Snapshots { get; }
+    public IOptions<RefreshOptions> Options { get; }
+    public TableRuleCatalog Catalog => Storage.Catalog;
+    public RuleSetCache Cache => Storage.Cache;
+    public RulePublisher Publisher => Storage.Publisher;
     public RefreshStores Stores { get; }
-    public RuleSetCache Cache { get; }
     public RefreshJob Job { get; }
-    public ReleasePublisher Publisher { get; }
     public RefreshFunctions Functions { get; }
+
+    public async Task<string?> ActiveIdAsync() => (await Catalog.GetActiveAsync(default))?.RuleSetId;
+
+    public Task<RuleSetEntry> ActiveAsync() => Storage.ActiveAsync();
 
     /// <summary>Uploads the files into <c>{folder}/</c> of the drop container, then the <c>ready</c> marker.</summary>
     public async Task DropAsync(string folder, IReadOnlyDictionary<string, byte[]> files, bool ready = true)
@@ -63,13 +57,13 @@ internal sealed class RefreshWorld
         if (ready) await container.GetBlobClient($"{folder}/{DropContainerSource.ReadyMarker}").UploadAsync(new BinaryData([]), overwrite: true);
     }
 
-    /// <summary>Entity count and a SHA-256 over every stored entity of the release (keys and properties, sorted).</summary>
-    public async Task<(int Count, string Hash)> StoredStateAsync(string releaseId)
+    /// <summary>Entity count and a SHA-256 over every stored rule entity (keys and properties, sorted).</summary>
+    public async Task<(int Count, string Hash)> StoredStateAsync()
     {
-        var table = Tables.GetTableClient(EditsTable);
+        var table = Tables.GetTableClient(Storage.EditsTable);
         var lines = new List<string>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {releaseId + "_"} and PartitionKey lt {releaseId + "_~"}");
-        await foreach (var e in table.QueryAsync<TableEntity>(filter))
+        await table.CreateIfNotExistsAsync();
+        await foreach (var e in table.QueryAsync<TableEntity>())
         {
             var sb = new StringBuilder().Append(e.PartitionKey).Append('|').Append(e.RowKey);
             foreach (var (k, v) in e.Where(p => p.Key is not ("odata.etag" or "Timestamp" or "PartitionKey" or "RowKey")).OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -85,7 +79,7 @@ internal static class RefreshFiles
 {
     private static readonly Dictionary<(string, int), IReadOnlyDictionary<string, byte[]>> Cache = [];
 
-    /// <summary>A small generated release as CMS ships it (zips only: operators drop what they downloaded, no manifest).</summary>
+    /// <summary>A small generated quarter as CMS ships it (zips only: operators drop what they downloaded, no manifest).</summary>
     public static IReadOnlyDictionary<string, byte[]> Small(string releaseId, int seed = 1)
     {
         lock (Cache)
@@ -98,6 +92,10 @@ internal static class RefreshFiles
             return Cache[(releaseId, seed)] = captured;
         }
     }
+
+    /// <summary>The three genuine 2026 Q4 MUE files as CMS's downloads (../shared/cms-samples).</summary>
+    public static IReadOnlyDictionary<string, byte[]> GenuineMueQ4()
+        => CodePairs.Tests.Shared.GenuineSamples.MueQ4Downloads().ToDictionary(f => f.Name, f => f.Bytes);
 
     /// <summary>The release with one PTP row of the practitioner f1 .TXT made invalid (its effective date), at
     /// 1-based line <paramref name="line"/> of that file. Returns the files and the .TXT's name.</summary>
@@ -145,8 +143,8 @@ internal static class RefreshFiles
     }
 }
 
-/// <summary>Reports on the caller's thread, so a test can cancel exactly after N batches.</summary>
-internal sealed class InlineProgress(Action<int> report) : IProgress<int>
+/// <summary>Reports on the caller's thread, so a test can cancel exactly after N transactions.</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
 {
-    public void Report(int value) => report(value);
+    public void Report(T value) => report(value);
 }

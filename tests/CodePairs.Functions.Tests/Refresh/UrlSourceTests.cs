@@ -132,9 +132,10 @@ public sealed class UrlSourceTests : IAsyncLifetime
 
             var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
             var loaded = Assert.Single(first.Candidates);
-            Assert.Equal(("v321r0", "activated"), (loaded.ReleaseId, loaded.Result));
+            Assert.Equal("activated", loaded.Result);
             Assert.StartsWith("url-", loaded.Candidate);
-            Assert.Equal(["v321r0"], (await world.Catalog.GetActiveAsync(default))!.ReleaseIds);
+            Assert.Equal(loaded.RuleSetId, await world.ActiveIdAsync());
+            Assert.All((await world.ActiveAsync()).Tables.Where(t => CodePairs.Rules.Tables.Kind(t.Table) == CodePairs.Rules.TableKind.Ptp), t => Assert.Equal("v321r0", t.Version));
 
             var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
             Assert.Equal("skipped", Assert.Single(second.Candidates).Result);

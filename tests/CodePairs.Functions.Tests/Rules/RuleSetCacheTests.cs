@@ -12,12 +12,12 @@ public class RuleSetCacheTests
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-08-03T00:00:00Z"));
     private readonly Mock<IRuleSetSource> _source = new();
-    private IReadOnlyList<string>? _pointer = ["v322r0"];
+    private string? _pointer = "rs-000000000322";
 
     public RuleSetCacheTests()
     {
-        _source.Setup(s => s.GetActiveReleaseIdsAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _pointer);
-        _source.Setup(s => s.LoadAsync(It.Is<IReadOnlyList<string>>(ids => ids.SequenceEqual(new[] { "v322r0" })), It.IsAny<CancellationToken>()))
+        _source.Setup(s => s.GetActiveRuleSetIdAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => _pointer);
+        _source.Setup(s => s.LoadAsync("rs-000000000322", It.IsAny<CancellationToken>()))
             .ReturnsAsync(TestRules.Set.Value);
     }
 
@@ -30,7 +30,7 @@ public class RuleSetCacheTests
         Assert.Null(cache.Current);
         var loaded = await cache.GetAsync(default);
         Assert.NotNull(loaded);
-        Assert.Equal(["v322r0"], loaded.ReleaseIds);
+        Assert.Equal("rs-000000000322", loaded.RuleSetId);
         Assert.Equal("cpt-77003", Assert.Single(loaded.Validator.Packs).Name);
         Assert.Same(loaded, cache.Current);
     }
@@ -40,7 +40,7 @@ public class RuleSetCacheTests
     {
         _pointer = null;
         Assert.Null(await Cache().GetAsync(default));
-        _source.Verify(s => s.LoadAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Never);
+        _source.Verify(s => s.LoadAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -48,16 +48,16 @@ public class RuleSetCacheTests
     {
         var cache = Cache();
         var first = await cache.GetAsync(default);
-        var second = RuleSet.Build(TestRules.Builder("v323r0", new DateOnly(2026, 10, 1)));
-        _source.Setup(s => s.LoadAsync(It.Is<IReadOnlyList<string>>(ids => ids.SequenceEqual(new[] { "v323r0" })), It.IsAny<CancellationToken>())).ReturnsAsync(second);
-        _pointer = ["v323r0"];
+        var second = TestRules.Builder("v323r0", new DateOnly(2026, 10, 1)).Build();
+        _source.Setup(s => s.LoadAsync("rs-000000000323", It.IsAny<CancellationToken>())).ReturnsAsync(second);
+        _pointer = "rs-000000000323";
 
         Assert.False(await cache.RefreshAsync(force: false, default)); // not due yet
         Assert.Same(first, cache.Current);
         _clock.Advance(TimeSpan.FromSeconds(61));
         Assert.True(await cache.RefreshAsync(force: false, default));
         Assert.Same(second, cache.Current!.Rules);
-        Assert.Equal(["v323r0"], cache.Current.ReleaseIds);
+        Assert.Equal("rs-000000000323", cache.Current.RuleSetId);
     }
 
     [Fact]
@@ -65,15 +65,15 @@ public class RuleSetCacheTests
     {
         var cache = Cache();
         var first = await cache.GetAsync(default);
-        _source.Setup(s => s.LoadAsync(It.Is<IReadOnlyList<string>>(ids => ids.SequenceEqual(new[] { "bad" })), It.IsAny<CancellationToken>()))
+        _source.Setup(s => s.LoadAsync("rs-0000000000ba", It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidDataException("snapshot checksum mismatch"));
-        _pointer = ["bad"];
+        _pointer = "rs-0000000000ba";
         Assert.False(await cache.RefreshAsync(force: true, default));
         Assert.Same(first, cache.Current);
         // The broken set is not retried on every poll, only when forced or when the pointer moves again.
         _clock.Advance(TimeSpan.FromSeconds(61));
         Assert.False(await cache.RefreshAsync(force: false, default));
-        _source.Verify(s => s.LoadAsync(It.Is<IReadOnlyList<string>>(ids => ids.SequenceEqual(new[] { "bad" })), It.IsAny<CancellationToken>()), Times.Once);
+        _source.Verify(s => s.LoadAsync("rs-0000000000ba", It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class RuleSetCacheTests
     {
         var cache = Cache();
         var first = await cache.GetAsync(default);
-        _source.Setup(s => s.GetActiveReleaseIdsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("connection refused"));
+        _source.Setup(s => s.GetActiveRuleSetIdAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("connection refused"));
         Assert.False(await cache.RefreshAsync(force: true, default));
         Assert.Same(first, cache.Current);
     }

@@ -13,7 +13,10 @@ public sealed class PointerRetryTests
     private static readonly ETag Sent = new("W/\"datetime'2026-07-01T00%3A00%3A00.0000000Z'\"");
     private static readonly ETag Stored = new("W/\"datetime'2026-07-01T00%3A00%3A01.0000000Z'\"");
 
-    private static (TableRuleCatalog Catalog, Mock<TableClient> Table) Catalog(string[] storedIds)
+    private const string Ours = "rs-00000000000a";
+    private const string Theirs = "rs-00000000000b";
+
+    private static (TableRuleCatalog Catalog, Mock<TableClient> Table) Catalog(string storedId)
     {
         var table = new Mock<TableClient>();
         table.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>()))
@@ -22,7 +25,7 @@ public sealed class PointerRetryTests
             .ThrowsAsync(new RequestFailedException(412, "UpdateConditionNotSatisfied"));
         var current = new TableEntity(TableRuleCatalog.PointerPartition, TableRuleCatalog.PointerRowKey)
         {
-            ["ReleaseIds"] = System.Text.Json.JsonSerializer.Serialize(storedIds),
+            ["RuleSetId"] = storedId,
             ["UpdatedAt"] = new DateTimeOffset(2026, 7, 1, 0, 0, 1, TimeSpan.Zero),
             ETag = Stored,
         };
@@ -35,33 +38,24 @@ public sealed class PointerRetryTests
     }
 
     [Fact]
-    public async Task A412WhoseReReadShowsOurIdsReturnsThePointerAsStored()
+    public async Task A412WhoseReReadShowsOurIdReturnsThePointerAsStored()
     {
-        var (catalog, table) = Catalog(["v321r0", "v322r0"]);
+        var (catalog, table) = Catalog(Ours);
 
-        var pointer = await catalog.SetActiveAsync(["v321r0", "v322r0"], Sent, default);
+        var pointer = await catalog.SetActiveAsync(Ours, Sent, default);
 
-        Assert.Equal(["v321r0", "v322r0"], pointer.ReleaseIds);
-        Assert.Equal(Stored, pointer.ETag);
+        Assert.Equal((Ours, Stored), (pointer.RuleSetId, pointer.ETag));
         table.Verify(t => t.UpdateEntityAsync(It.IsAny<TableEntity>(), Sent, TableUpdateMode.Replace, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task A412WhoseReReadShowsOtherIdsIsAConflict()
+    public async Task A412WhoseReReadShowsAnotherIdIsAConflict()
     {
-        var (catalog, _) = Catalog(["v322r0"]);
+        var (catalog, _) = Catalog(Theirs);
 
-        var ex = await Assert.ThrowsAsync<PointerConflictException>(() => catalog.SetActiveAsync(["v321r0", "v322r0"], Sent, default));
+        var ex = await Assert.ThrowsAsync<PointerConflictException>(() => catalog.SetActiveAsync(Ours, Sent, default));
 
-        Assert.Equal(["v322r0"], ex.Current!.ReleaseIds);
-        Assert.Contains("[v322r0]", ex.Message);
-    }
-
-    [Fact]
-    public async Task TheSameIdsInAnotherOrderAreAConflict()
-    {
-        // The ids are compared as an ordered list (ordinal): a reordering written by someone else is not our write.
-        var (catalog, _) = Catalog(["v322r0", "v321r0"]);
-        await Assert.ThrowsAsync<PointerConflictException>(() => catalog.SetActiveAsync(["v321r0", "v322r0"], Sent, default));
+        Assert.Equal(Theirs, ex.Current!.RuleSetId);
+        Assert.Contains($"it now names {Theirs}", ex.Message);
     }
 }

@@ -12,6 +12,10 @@ public sealed class SnapshotStoreTests(AzuriteFixture azurite) : IClassFixture<A
         return new BlobSnapshotStore(azurite.Blobs, container);
     }
 
+    private static readonly string V322 = BlobSnapshotStore.VersionBlob(CodePairs.Rules.TableId.PtpPractitioner, "v322r0-00000000");
+    private static readonly string V321 = BlobSnapshotStore.VersionBlob(CodePairs.Rules.TableId.PtpPractitioner, "v321r0-00000000");
+    private static readonly string V320 = BlobSnapshotStore.RuleSetBlob("rs-000000000000");
+
     private static byte[] Payload(int length, int seed) { var b = new byte[length]; new Random(seed).NextBytes(b); return b; }
 
     [Fact]
@@ -20,17 +24,17 @@ public sealed class SnapshotStoreTests(AzuriteFixture azurite) : IClassFixture<A
         var store = NewStore(out var container);
         var bytes = Payload(3 * 1024 * 1024 + 17, 1);
 
-        var sha = await store.UploadAsync("v322r0", new MemoryStream(bytes), default);
+        var sha = await store.UploadAsync(V322, new MemoryStream(bytes), default);
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), sha);
-        await using var read = await store.OpenReadAsync("v322r0", default);
+        await using var read = await store.OpenReadAsync(V322, default);
         var copy = new MemoryStream();
         await read.CopyToAsync(copy);
         Assert.Equal(bytes, copy.ToArray());
 
-        var props = await azurite.Blobs.GetBlobContainerClient(container).GetBlobClient("v322r0.snapshot").GetPropertiesAsync();
+        var props = await azurite.Blobs.GetBlobContainerClient(container).GetBlobClient("tables/ptp-practitioner/v322r0-00000000.snapshot").GetPropertiesAsync();
         Assert.Equal(sha, props.Value.Metadata["sha256"]);
-        Assert.Equal(sha, await store.GetSha256Async("v322r0", default));
+        Assert.Equal(sha, await store.GetSha256Async(V322, default));
     }
 
     [Fact]
@@ -39,10 +43,10 @@ public sealed class SnapshotStoreTests(AzuriteFixture azurite) : IClassFixture<A
         var store = NewStore(out _);
         var bytes = Payload(200_000, 2);
 
-        var sha = await store.UploadAsync("v321r0", new NonSeekable(bytes), default);
+        var sha = await store.UploadAsync(V321, new NonSeekable(bytes), default);
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), sha);
-        await using var read = await store.OpenReadAsync("v321r0", default);
+        await using var read = await store.OpenReadAsync(V321, default);
         var copy = new MemoryStream();
         await read.CopyToAsync(copy);
         Assert.Equal(bytes, copy.ToArray());
@@ -52,24 +56,36 @@ public sealed class SnapshotStoreTests(AzuriteFixture azurite) : IClassFixture<A
     public async Task UploadingAgainReplacesTheSnapshot()
     {
         var store = NewStore(out _);
-        await store.UploadAsync("v322r0", new MemoryStream(Payload(1000, 3)), default);
+        await store.UploadAsync(V322, new MemoryStream(Payload(1000, 3)), default);
         var second = Payload(500, 4);
-        var sha = await store.UploadAsync("v322r0", new MemoryStream(second), default);
+        var sha = await store.UploadAsync(V322, new MemoryStream(second), default);
 
-        Assert.Equal(sha, await store.GetSha256Async("v322r0", default));
-        await using var read = await store.OpenReadAsync("v322r0", default);
+        Assert.Equal(sha, await store.GetSha256Async(V322, default));
+        await using var read = await store.OpenReadAsync(V322, default);
         Assert.Equal(500, read.Length);
     }
 
     [Fact]
-    public async Task OpeningAMissingSnapshotSaysWhichReleaseAndBlob()
+    public async Task OpeningAMissingSnapshotSaysWhichBlob()
     {
         var store = NewStore(out var container);
-        await store.UploadAsync("v320r0", new MemoryStream([1, 2, 3]), default); // the container exists
+        await store.UploadAsync(V320, new MemoryStream([1, 2, 3]), default); // the container exists
 
-        var ex = await Assert.ThrowsAsync<SnapshotNotFoundException>(() => store.OpenReadAsync("v399r0", default));
-        Assert.Contains("v399r0", ex.Message);
-        Assert.Contains($"{container}/v399r0.snapshot", ex.Message);
+        var ex = await Assert.ThrowsAsync<SnapshotNotFoundException>(() => store.OpenReadAsync(BlobSnapshotStore.RuleSetBlob("rs-0000000000ff"), default));
+        Assert.Contains($"{container}/rulesets/rs-0000000000ff.snapshot", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("../batches-out/x.snapshot")]
+    [InlineData("tables/ptp-practitioner/../../x.snapshot")]
+    [InlineData("tables/nope/v322r0-00000000.snapshot")]
+    [InlineData("rulesets/rs-0.snapshot")]
+    [InlineData("v322r0.snapshot")]
+    public async Task NamesOfAnotherShapeNeverReachTheContainer(string name)
+    {
+        var store = NewStore(out _);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UploadAsync(name, new MemoryStream([1]), default));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync(name, default));
     }
 
     private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)

@@ -7,7 +7,7 @@ namespace CodePairs.Functions.Tests.Storage;
 public sealed class StorageRegistrationTests
 {
     [Fact]
-    public void AddCodePairsStorageRegistersTheThreeStoresAsSingletons()
+    public void AddCodePairsStorageRegistersTheStoresAndTheProtocolAsSingletons()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageNames.Connection] = "UseDevelopmentStorage=true" })
@@ -15,9 +15,10 @@ public sealed class StorageRegistrationTests
         using var provider = new ServiceCollection().AddCodePairsStorage(configuration).BuildServiceProvider();
 
         Assert.IsType<TableRuleCatalog>(provider.GetRequiredService<IRuleCatalog>());
-        Assert.IsType<TableReleaseEditsStore>(provider.GetRequiredService<IReleaseEditsStore>());
+        Assert.IsType<TableRuleEditsStore>(provider.GetRequiredService<IRuleEditsStore>());
         Assert.IsType<BlobSnapshotStore>(provider.GetRequiredService<ISnapshotStore>());
+        Assert.IsType<TableCheckpointStore>(provider.GetRequiredService<ICheckpointStore>());
         Assert.Same(provider.GetRequiredService<IRuleCatalog>(), provider.GetRequiredService<IRuleCatalog>());
-        Assert.Same(provider.GetRequiredService<IReleaseEditsStore>(), provider.GetRequiredService<IReleaseEditsStore>());
+        Assert.Same(provider.GetRequiredService<RulePublisher>(), provider.GetRequiredService<RulePublisher>());
     }
 }

@@ -3,8 +3,8 @@ using CodePairs.Rules.Tests;
 
 namespace CodePairs.Functions.Tests.Storage;
 
-/// <summary>The engine tests' release (<see cref="TestRules"/>: the real v32.2 rows quoted in NCCI.md plus rows shaped
-/// like them), with two more PTP rows and a hospital MUE table so every stored table has rows.</summary>
+/// <summary>The engine tests' tables (<see cref="TestRules"/>: the real v32.2 rows quoted in NCCI.md plus rows shaped
+/// like them), with two more PTP rows and a hospital MUE table so every stored table kind has rows.</summary>
 internal static class StorageTestRules
 {
     private static readonly string[] ExtraPractitionerPtp =
@@ -19,22 +19,19 @@ internal static class StorageTestRules
         "77003,1,\"3 Date of Service Edit: Clinical\",\"Clinical: Data\"",
     ];
 
-    public static ReleaseBuilder Builder(string id)
-        => new ReleaseBuilder(id, TestRules.ReleaseStart)
-            .AddPtp(PtpTable.Practitioner, id, TestRules.PractitionerPtp.Concat(ExtraPractitionerPtp).Select(CmsRows.Ptp))
-            .AddPtp(PtpTable.Hospital, id, TestRules.HospitalPtp.Select(CmsRows.Ptp))
-            .AddAddOns("AOC_V2026Q3_01", TestRules.ReleaseStart, TestRules.AddOns.Select(CmsRows.AddOn))
-            .AddMue(MueTable.Practitioner, "2026-07-01", TestRules.ReleaseStart, TestRules.PractitionerMue.Select(CmsRows.Mue))
-            .AddMue(MueTable.Hospital, "2026-07-01", TestRules.ReleaseStart, HospitalMue.Select(CmsRows.Mue));
+    /// <summary>The tables of one quarter; <paramref name="extraPtp"/> adds practitioner rows (another content, another key).</summary>
+    public static RuleSetBuilder Builder(string ptpVersion = "v322r0", params string[] extraPtp)
+        => new RuleSetBuilder()
+            .AddPtp(TableId.PtpPractitioner, ptpVersion, TestRules.ReleaseStart, TestRules.PractitionerPtp.Concat(ExtraPractitionerPtp).Concat(extraPtp).Select(CmsRows.Ptp))
+            .AddPtp(TableId.PtpHospital, ptpVersion, TestRules.ReleaseStart, TestRules.HospitalPtp.Select(CmsRows.Ptp))
+            .AddAddOns("AOC_V2026Q3", TestRules.ReleaseStart, TestRules.AddOns.Select(CmsRows.AddOn))
+            .AddMue(TableId.MuePractitioner, "2026-07-01", TestRules.ReleaseStart, TestRules.PractitionerMue.Select(CmsRows.Mue))
+            .AddMue(TableId.MueHospital, "2026-07-01", TestRules.ReleaseStart, HospitalMue.Select(CmsRows.Mue));
 
-    /// <summary>A rule set of one release with a unique id (so integration tests never share keys).</summary>
-    public static (RuleSet Set, Release Release) Build(string? id = null)
-    {
-        var set = RuleSet.Build(Builder(id ?? UniqueReleaseId()));
-        return (set, set.Releases[0]);
-    }
+    public static RuleSet Build(params string[] extraPtp) => Builder("v322r0", extraPtp).Build();
 
-    public static string UniqueReleaseId() => "t" + Guid.NewGuid().ToString("N")[..12];
+    /// <summary>A practitioner PTP row unique to the caller, so its version has a content (and key) of its own.</summary>
+    public static string UniqueRow() => $"9{Random.Shared.Next(1000, 9999)}\t13120\t\t20200101\t*\t1\tMutually exclusive procedures";
 
     public static PtpRow Ptp(string tabSeparated) => CmsRows.Ptp(tabSeparated);
 }

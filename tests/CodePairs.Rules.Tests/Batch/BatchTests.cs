@@ -102,8 +102,8 @@ public class BatchTests
         var summary = BatchCheck.Run(new MemoryStream(Encoding.UTF8.GetBytes(text)), BatchFormat.Csv, TestRules.Validator(), output);
         var rows = output.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(BatchCheck.ResultHeader, rows[0]);
-        Assert.StartsWith("A1,2;3,finding,deny,ptp,ptp.indicator-0,1;2,2,13121;13120,v322r0,", rows[1]);
-        Assert.Contains("B2,4,clean,,,,,,,v322r0,", rows);
+        Assert.StartsWith("A1,2;3,finding,deny,ptp,ptp.indicator-0,1;2,2,13121;13120,ptp-practitioner v322r0,", rows[1]);
+        Assert.Contains("B2,4,clean,,,,,,,ptp-practitioner v322r0;aoc AOC_V2026Q3;mue-practitioner 2026-07-01,", rows);
         Assert.Contains(rows, r => r.StartsWith("C3,5,rejected,"));
         Assert.Equal(2, summary.Claims);
         Assert.Equal(4, summary.LinesIn);
@@ -121,7 +121,7 @@ public class BatchTests
             new StringWriter(), rejected);
         Assert.Equal((2, 1, 1), (summary.LinesIn, summary.LinesValidated, summary.LinesRejected));
         Assert.StartsWith("2,,\"not a JSON claim", rejected.ToString());
-        Assert.Equal(["v322r0"], summary.ReleasesUsed);
+        Assert.Equal(["aoc AOC_V2026Q3", "mue-practitioner 2026-07-01", "ptp-practitioner v322r0"], summary.TablesUsed);
     }
 
     [Fact]

@@ -46,73 +46,77 @@ internal static class CmsFixtures
 
     public static CmsInput Input(string name, byte[] bytes) => new(name, () => new MemoryStream(bytes, writable: false));
 
-    /// <summary>The test release (TestRules) as CMS files: practitioner PTP split over two parts, hospital PTP, AOC, MUE.</summary>
+    /// <summary>The test tables (TestRules) as CMS ships them, under CMS's download names: practitioner PTP over four
+    /// parts, hospital PTP over four (two of them empty), the AOC zip with its fixed-width copy, the practitioner MUE zip.</summary>
     public static List<CmsInput> TestRelease()
     {
         var pra = TestRules.PractitionerPtp;
-        return
-        [
-            Input("ccipra-v322r0-f1.zip", Zip(("ccipra-v322r0-f1.TXT", PtpText(pra[..6])), ("ccipra-v322r0-f1.xlsx", Workbook(["ignored"])))),
-            Input("ccipra-v322r0-f2.zip", Zip(("ccipra-v322r0-f2.TXT", PtpText(pra[6..])), ("ccipra-v322r0-f2.xlsx", Workbook(["ignored"])))),
-            Input("ccioph-v322r0-f1.zip", Zip(("ccioph-v322r0-f1.TXT", PtpText(TestRules.HospitalPtp)))),
-            Input("AOC_V2026Q3_01-MCR.zip", Zip(("AOC_V2026Q3_01-MCR.xlsx", AocWorkbook(TestRules.AddOns.Select(CmsRows.AddOn))),
-                ("AOC_V2026Q3_01-MCR.txt", Encoding.Latin1.GetBytes("fixed-width text the reader does not need\r\n")))),
-            Input("MCR_MUE_PractitionerServices_Eff_07-01-2026.zip",
-                Zip(("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", MueCsv("Practitioner Services MUE Values", TestRules.PractitionerMue)))),
-        ];
+        var oph = TestRules.HospitalPtp;
+        string[][] praParts = [pra[..3], pra[3..6], pra[6..9], pra[9..]];
+        string[][] ophParts = [oph[..1], oph[1..], [], []];
+        var files = new List<CmsInput>();
+        for (var p = 1; p <= 4; p++)
+            files.Add(Input(CmsNames.PtpZip(TableId.PtpPractitioner, "v322r0", p), Zip(
+                (CmsNames.PtpText(TableId.PtpPractitioner, "v322r0", p), PtpText(praParts[p - 1])),
+                (CmsNames.PtpWorkbook(TableId.PtpPractitioner, "v322r0", p), Workbook(["ignored"])))));
+        for (var p = 1; p <= 4; p++)
+            files.Add(Input(CmsNames.PtpZip(TableId.PtpHospital, "v322r0", p), Zip(
+                (p == 3 ? "ccioph-v322r0-f3.txt" : CmsNames.PtpText(TableId.PtpHospital, "v322r0", p), PtpText(ophParts[p - 1])))));
+        files.Add(Input("add-code-edits-medicare-effective-07012026.zip", Zip(
+            ("AOC_V2026Q3-MCR.xlsx", AocWorkbook(TestRules.AddOns.Select(CmsRows.AddOn))),
+            ("AOC_V2026Q3-F-MCR.txt", Encoding.Latin1.GetBytes("fixed-width text the reader does not need\r\n")))));
+        files.Add(Input("medicare-ncci-2026-q3-practitioner-services-mue-table.zip", Zip(
+            ("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", MueCsv("Practitioner Services MUE Values", TestRules.PractitionerMue)))));
+        return files;
     }
 
     public static string Error(Action action) => Assert.Throws<CmsFileException>(action).Message;
+
+    /// <summary>Reads the test drop, as every door does.</summary>
+    public static CmsImportResult ImportTestRelease() => CmsImport.Import(TestRelease());
 }
 
-/// <summary>Compares two rule sets array by array.</summary>
+/// <summary>Compares two rule sets version by version, array by array.</summary>
 internal static class RuleSetAssert
 {
     public static void Equal(RuleSet expected, RuleSet actual)
     {
         Assert.Equal(expected.Codes.PackedCodes.ToArray(), actual.Codes.PackedCodes.ToArray());
-        Assert.Equal(expected.Releases.Count, actual.Releases.Count);
-        for (var i = 0; i < expected.Releases.Count; i++)
+        Assert.Equal(expected.Versions.Select(v => (v.Table, v.Version, v.EffectiveFrom, v.Rows)), actual.Versions.Select(v => (v.Table, v.Version, v.EffectiveFrom, v.Rows)));
+        for (var i = 0; i < expected.Versions.Count; i++)
         {
-            var (e, a) = (expected.Releases[i], actual.Releases[i]);
-            Assert.Equal(e.Id, a.Id);
-            Assert.Equal(e.EffectiveFrom, a.EffectiveFrom);
-            Assert.Equal(e.Components.OrderBy(c => c.Table), a.Components.OrderBy(c => c.Table));
-            for (var t = 0; t < 2; t++)
+            var (e, a) = (expected.Versions[i].Index, actual.Versions[i].Index);
+            Assert.Equal(expected.Versions[i].ContentHash, actual.Versions[i].ContentHash);
+            switch (e)
             {
-                var (p, q) = (e.PtpTables[t], a.PtpTables[t]);
-                Assert.Equal(p is null, q is null);
-                if (p is null) continue;
-                Assert.Equal(p.Offsets, q!.Offsets);
-                Assert.Equal(p.Column2, q.Column2);
-                Assert.Equal(p.Effective, q.Effective);
-                Assert.Equal(p.Deletion, q.Deletion);
-                Assert.Equal(p.Meta, q.Meta);
-                Assert.Equal(p.Rationales, q.Rationales);
-            }
-            Assert.Equal(e.AddOns is null, a.AddOns is null);
-            if (e.AddOns is { } x)
-            {
-                var y = a.AddOns!;
-                Assert.Equal(x.Offsets, y.Offsets);
-                Assert.Equal(x.Primary, y.Primary);
-                Assert.Equal(x.Type, y.Type);
-                Assert.Equal(x.AddOnDeletion, y.AddOnDeletion);
-                Assert.Equal(x.PrimaryDeletion, y.PrimaryDeletion);
-                Assert.Equal(x.EditEffective, y.EditEffective);
-                Assert.Equal(x.EditDeletion, y.EditDeletion);
-                Assert.Equal(x.Notes, y.Notes);
-            }
-            for (var t = 0; t < 3; t++)
-            {
-                var (m, n) = (e.MueTables[t], a.MueTables[t]);
-                Assert.Equal(m is null, n is null);
-                if (m is null) continue;
-                Assert.Equal(m.Value, n!.Value);
-                Assert.Equal(m.Adjudication, n.Adjudication);
-                Assert.Equal(m.RowCount, n.RowCount);
-                for (var id = 0; id < m.Value.Length; id++)
-                    if (m.Value[id] >= 0) Assert.Equal(m.Rationales[m.Rationale[id]], n.Rationales[n.Rationale[id]]);
+                case PtpIndex p:
+                    var q = Assert.IsType<PtpIndex>(a);
+                    Assert.Equal(p.Offsets, q.Offsets);
+                    Assert.Equal(p.Column2, q.Column2);
+                    Assert.Equal(p.Effective, q.Effective);
+                    Assert.Equal(p.Deletion, q.Deletion);
+                    Assert.Equal(p.Meta, q.Meta);
+                    Assert.Equal(p.Rationales, q.Rationales);
+                    break;
+                case AddOnIndex x:
+                    var y = Assert.IsType<AddOnIndex>(a);
+                    Assert.Equal(x.Offsets, y.Offsets);
+                    Assert.Equal(x.Primary, y.Primary);
+                    Assert.Equal(x.Type, y.Type);
+                    Assert.Equal(x.AddOnDeletion, y.AddOnDeletion);
+                    Assert.Equal(x.PrimaryDeletion, y.PrimaryDeletion);
+                    Assert.Equal(x.EditEffective, y.EditEffective);
+                    Assert.Equal(x.EditDeletion, y.EditDeletion);
+                    Assert.Equal(x.Notes, y.Notes);
+                    break;
+                case MueIndex m:
+                    var n = Assert.IsType<MueIndex>(a);
+                    Assert.Equal(m.Value, n.Value);
+                    Assert.Equal(m.Adjudication, n.Adjudication);
+                    Assert.Equal(m.RowCount, n.RowCount);
+                    for (var id = 0; id < m.Value.Length; id++)
+                        if (m.Value[id] >= 0) Assert.Equal(m.Rationales[m.Rationale[id]], n.Rationales[n.Rationale[id]]);
+                    break;
             }
         }
     }

@@ -15,9 +15,9 @@ public class CmsReaderTests
         "17000\t17281\t\t19990701\t19990701\t9\tHCPCS/CPT procedure code definition",
     ];
 
-    private static (ReleaseBuilder.PtpRows Rows, int Count) ReadPtp(byte[] text, string name = "ccipra-v322r0-f1.TXT")
+    private static (PtpRows Rows, int Count) ReadPtp(byte[] text, string name = "ccipra-v322r0-f1.TXT")
     {
-        var sink = new ReleaseBuilder("v322r0", new DateOnly(2026, 7, 1)).PtpTable(PtpTable.Practitioner, "v322r0");
+        var sink = new RuleSetBuilder().Ptp(TableId.PtpPractitioner, "v322r0", new DateOnly(2026, 7, 1));
         var count = PtpTextFile.Read(new MemoryStream(text), name, sink);
         return (sink, count);
     }
@@ -27,7 +27,8 @@ public class CmsReaderTests
     {
         var (rows, count) = ReadPtp(PtpText(RealRows));
         Assert.Equal(5, count);
-        var expected = new ReleaseBuilder("x", new DateOnly(2026, 7, 1)).AddPtp(PtpTable.Practitioner, "v322r0", RealRows.Select(CmsRows.Ptp)).Ptp[0]!;
+        var expected = new RuleSetBuilder().AddPtp(TableId.PtpPractitioner, "v322r0", new DateOnly(2026, 7, 1), RealRows.Select(CmsRows.Ptp))
+            .Ptp(TableId.PtpPractitioner, "v322r0", new DateOnly(2026, 7, 1));
         Assert.Equal(expected.Column1, rows.Column1);
         Assert.Equal(expected.Column2, rows.Column2);
         Assert.Equal(expected.Effective, rows.Effective);
@@ -57,10 +58,54 @@ public class CmsReaderTests
     [InlineData("13121\t13120\t*\t19960101\t2023-12-31\t0\tX", "ccipra-v322r0-f1.TXT, line 7: column 5 (deletion date): '2023-12-31' is not a date YYYYMMDD or '*' (the file is rejected)")]
     [InlineData("13121\t13120\t*\t19960101\t*\t2\tX", "ccipra-v322r0-f1.TXT, line 7: column 6 (modifier indicator): expected 0, 1 or 9, found '2' (the file is rejected)")]
     [InlineData("13121\t13120\tY\t19960101\t*\t0\tX", "ccipra-v322r0-f1.TXT, line 7: column 3 (in existence prior to 1996): expected '*' or blank, found 'Y' (the file is rejected)")]
-    [InlineData("13121\t13120\t\t20200101\t20191231\t0\tX", "ccipra-v322r0-f1.TXT, line 7: deletion date 20191231 is before effective date 20200101 (the file is rejected)")]
     [InlineData("13121\t13120\t\t20200101\t*\t0\t", "ccipra-v322r0-f1.TXT, line 7: column 7 (PTP edit rationale) is empty (the file is rejected)")]
     public void RejectsABadPtpRowNamingFileLineAndReason(string row, string message)
         => Assert.Equal(message, Error(() => ReadPtp(PtpText([row]))));
+
+    [Fact]
+    public void KeepsARowWhoseDeletionPrecedesItsEffectiveDateAsNeverInForce()
+    {
+        var (rows, count) = ReadPtp(PtpText(["13121\t13120\t\t20200101\t20191231\t0\tX", .. RealRows]));
+        Assert.Equal(6, count);
+        string[] all = ["13121\t13120\t\t20200101\t20191231\t0\tX", .. RealRows];
+        var rules = new RuleSetBuilder().AddPtp(TableId.PtpPractitioner, "v322r0", new DateOnly(2026, 7, 1), all.Select(CmsRows.Ptp)).Build();
+        var version = Assert.Single(rules.Versions);
+        Assert.Equal(1, version.RowsNeverInForce);
+        Assert.Equal(6, version.Rows);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(4)]
+    public void RejectsAPreambleShorterThanSixLinesInsteadOfLosingTheFirstRow(int lines)
+    {
+        var text = CmsFixtures.PtpText(RealRows, PtpTextFile.Preamble.Take(lines));
+        var e = Error(() => ReadPtp(text));
+        Assert.Contains($"line {lines + 1}: expected header line {lines + 1} of 6", e);
+        Assert.Contains($"the preamble has {lines} lines where CMS ships 6", e);
+    }
+
+    [Fact]
+    public void ReadsTheGenuinePreambleOfTheCmsFile()
+    {
+        string[] genuine =
+        [
+            "CPT only copyright 2025 American Medical Association.  All rights reserved.\t\t\t\t\t\t",
+            "Column1/Column2 Edits\t\t\t\t\t\t",
+            "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale",
+            "\t\tprior to 1996\tDate\tDate\t0=not allowed\t",
+            "\t\t\t\t*=no data\t1=allowed\t",
+            "\t\t\t\t\t9=not applicable\t",
+        ];
+        Assert.Equal(5, ReadPtp(CmsFixtures.PtpText(RealRows, genuine)).Count);
+    }
+
+    [Fact]
+    public void RejectsAPtpFileWithMoreRationalesThanATableHolds()
+    {
+        var rows = Enumerable.Range(0, PtpMeta.MaxRationales + 1).Select(i => $"13121\t13120\t\t19960101\t*\t0\tRationale {i}");
+        Assert.Contains("more than 32 distinct rationales", Error(() => ReadPtp(PtpText(rows))));
+    }
 
     [Fact]
     public void ListsTheFirstProblemsAndCountsTheRest()
@@ -77,7 +122,7 @@ public class CmsReaderTests
     public void RejectsAPtpFileWithoutItsPreamble()
     {
         var text = Encoding.Latin1.GetBytes(string.Concat(RealRows.Concat(RealRows).Select(r => r + "\r\n")));
-        Assert.Equal("ccipra-v322r0-f1.TXT, line 2: expected 'Column1/Column2 Edits', found '13121→13120→→19960101→19960101→9→CPT Man…': this is not a CMS PTP .TXT file, or its 6-line preamble is missing (the file is rejected)",
+        Assert.Equal("ccipra-v322r0-f1.TXT, line 1: expected the AMA copyright line, found '0001A→0591T→→20220101→20231231→1→CPT Man…': this is not a CMS PTP .TXT file, or its 6-line preamble is missing (the file is rejected)",
             Error(() => ReadPtp(text)));
     }
 
@@ -108,12 +153,55 @@ public class CmsReaderTests
     [InlineData("1", "64493", "64494", "20100101", "AOC.xlsx, line 3: AOC edit effective date: '20100101' is not a Julian date YYYYDDD (the file is rejected)")]
     [InlineData("1", "6449", "64494", "2010001", "AOC.xlsx, line 3: primary code: '6449' is 4 characters; a CPT/HCPCS code has exactly 5 (the file is rejected)")]
     [InlineData("4", "64493", "64494", "2010001", "AOC.xlsx, line 3: AOC edit type: expected 1, 2 or 3, found '4' (the file is rejected)")]
-    [InlineData("1", "CCCCC", "64494", "2010001", "AOC.xlsx, line 3: type 1 add-on 64494 has the placeholder CCCCC; types 1 and 3 list a primary code (the file is rejected)")]
+    [InlineData("1", "CCCCC", "64494", "2010001", "AOC.xlsx, line 3: type 1 add-on 64494 has the placeholder CCCCC; type 1 rows list a primary code (the file is rejected)")]
     [InlineData("1", "64493", "64494", "2010366", "AOC.xlsx, line 3: AOC edit effective date: '2010366' is not a Julian date YYYYDDD (the file is rejected)")]
     public void RejectsABadAddOnRow(string type, string primary, string addOn, string effective, string message)
     {
         var book = Workbook(AddOnWorkbook.Headers, ["64494", "", "64493", "", "1", "2010001", "", ""], [addOn, "", primary, "", type, effective, "", ""]);
         Assert.Equal(message, Error(() => AddOnWorkbook.Read(new MemoryStream(book), "AOC.xlsx")));
+    }
+
+    [Fact]
+    public void ReadsTheCcccPlaceholderOnAType3RowAsNoListedPrimary()
+    {
+        var book = Workbook(AddOnWorkbook.Headers, ["22552", "", "CCCCC", "", "3", "2017001", "", ""], ["22552", "", "22551", "", "3", "2017001", "2017001", ""]);
+        var rows = AddOnWorkbook.Read(new MemoryStream(book), "AOC.xlsx");
+        Assert.True(rows[0].Primary.IsEmpty);
+        Assert.Equal(AddOnType.Type3, rows[0].Type);
+        Assert.Equal(rows[1].EditEffective, rows[1].EditDeletion); // a one-day window is data, not an error
+    }
+
+    [Fact]
+    public void AWorkbookWithACellReferencePastTheLastColumnIsRejectedNotExhausted()
+    {
+        var book = Workbook(AddOnWorkbook.Headers, ["22552", "", "22551", "", "3", "2017001", "", ""]);
+        var patched = PatchSheet(book, "H2\"", "ZZZZZZ2\"");
+        Assert.Contains("past Excel's last column", Error(() => AddOnWorkbook.Read(new MemoryStream(patched), "AOC.xlsx")));
+    }
+
+    [Fact]
+    public void AMalformedWorkbookIsAFileErrorNotACrash()
+    {
+        var book = Workbook(AddOnWorkbook.Headers, ["22552", "", "22551", "", "3", "2017001", "", ""]);
+        var patched = PatchSheet(book, null, "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=");
+        Assert.Contains("not a readable .xlsx workbook", Error(() => AddOnWorkbook.Read(new MemoryStream(patched), "AOC.xlsx")));
+    }
+
+    /// <summary>The workbook with one string replaced in its worksheet XML (all of it when <paramref name="from"/> is null).</summary>
+    private static byte[] PatchSheet(byte[] book, string? from, string to)
+    {
+        using var output = new MemoryStream();
+        using (var source = new System.IO.Compression.ZipArchive(new MemoryStream(book)))
+        using (var target = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var entry in source.Entries)
+            {
+                using var read = new StreamReader(entry.Open());
+                var text = read.ReadToEnd();
+                if (entry.FullName.Contains("worksheets/", StringComparison.Ordinal)) text = from is null ? to : text.Replace(from, to, StringComparison.Ordinal);
+                using var write = new StreamWriter(target.CreateEntry(entry.FullName).Open());
+                write.Write(text);
+            }
+        return output.ToArray();
     }
 
     [Fact]
@@ -127,7 +215,7 @@ public class CmsReaderTests
     [Fact]
     public void ReadsMueWithTheMultiLineNoticeAndMaiAsText()
     {
-        var rows = MueCsvFile.Read(new MemoryStream(MueCsv("Practitioner Services MUE Values", TestRules.PractitionerMue)), "mue.csv", MueTable.Practitioner);
+        var rows = MueCsvFile.Read(new MemoryStream(MueCsv("Practitioner Services MUE Values", TestRules.PractitionerMue)), "mue.csv", TableId.MuePractitioner);
         Assert.Equal(TestRules.PractitionerMue.Select(CmsRows.Mue), rows);
         Assert.Equal(new MueRow(HcpcsCode.Parse("0001U"), 1, MueAdjudication.DateOfServicePolicy, "Code Descriptor / CPT Instruction"), rows[0]);
         Assert.Contains(rows, r => r.Value == 0);
@@ -139,7 +227,7 @@ public class CmsReaderTests
         var text = "\"CPT codes, descriptions and other data only are copyright 2025 American Medical Association.\nAll Rights Reserved.\"\r\n" +
                    "\"HCPCS/\nCPT Code\",\"DME Supplier Services MUE Values\",\"MUE Adjudication Indicator\",\"MUE Rationale\"\r\n" +
                    "E0100,1,1 Line Edit,Nature of Equipment\r\nK0001,0,\"2 Date of Service Edit: Policy\",\"CMS Policy\"\r\n";
-        var rows = MueCsvFile.Read(new MemoryStream(Encoding.Latin1.GetBytes(text)), "MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv", MueTable.Dme);
+        var rows = MueCsvFile.Read(new MemoryStream(Encoding.Latin1.GetBytes(text)), "MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv", TableId.MueDme);
         Assert.Equal([new MueRow(HcpcsCode.Parse("E0100"), 1, MueAdjudication.Line, "Nature of Equipment"),
                       new MueRow(HcpcsCode.Parse("K0001"), 0, MueAdjudication.DateOfServicePolicy, "CMS Policy")], rows);
     }
@@ -147,7 +235,7 @@ public class CmsReaderTests
     [Fact]
     public void RejectsAnMueFileWhoseHeaderNamesAnotherTable()
         => Assert.Equal("MCR_MUE_PractitionerServices_Eff_07-01-2026.csv, line 4: the header names 'DME Supplier Services MUE Values', but the file name says the mue-practitioner table ('Practitioner Services MUE Values') (the file is rejected)",
-            Error(() => MueCsvFile.Read(new MemoryStream(MueCsv("DME Supplier Services MUE Values", [])), "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", MueTable.Practitioner)));
+            Error(() => MueCsvFile.Read(new MemoryStream(MueCsv("DME Supplier Services MUE Values", [])), "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv", TableId.MuePractitioner)));
 
     [Theory]
     [InlineData("0001U,1,\"4 Date of Service Edit: Policy\",\"x\"", "mue.csv, line 7: column 3 (MUE adjudication indicator): '4 Date of Service Ed…' is not '1 Line Edit', '2 Date of Service Edit: Policy' or '3 Date of Service Edit: Clinical' (the file is rejected)")]
@@ -156,55 +244,80 @@ public class CmsReaderTests
     [InlineData("0001U,1,\"1 Line Edit\"", "mue.csv, line 7: expected 4 comma-separated columns, found 3 (the file is rejected)")]
     [InlineData("11042,1,\"1 Line Edit\",\"x\"", "mue.csv, line 7: code 11042 appears twice (first on line 6) (the file is rejected)")]
     public void RejectsABadMueRowWithItsPhysicalLine(string row, string message)
-        => Assert.Equal(message, Error(() => MueCsvFile.Read(new MemoryStream(MueCsv("Practitioner Services MUE Values", ["11042,1,\"2 Date of Service Edit: Policy\",\"Anatomic Consideration\"", row])), "mue.csv", MueTable.Practitioner)));
+        => Assert.Equal(message, Error(() => MueCsvFile.Read(new MemoryStream(MueCsv("Practitioner Services MUE Values", ["11042,1,\"2 Date of Service Edit: Policy\",\"Anatomic Consideration\"", row])), "mue.csv", TableId.MuePractitioner)));
+
+    [Fact]
+    public void AnMueFileWithAnUnbalancedQuoteIsAFileErrorWithItsLine()
+    {
+        var text = MueCsv("Practitioner Services MUE Values", ["0001U,1,\"2 Date of Service Edit: Policy,x"]);
+        Assert.Contains("mue.csv, line 6: not readable as CSV", Error(() => MueCsvFile.Read(new MemoryStream(text), "mue.csv", TableId.MuePractitioner)));
+    }
 
     [Fact]
     public void ImportsTheTestReleaseFromCmsZipsToTheSameRuleSetAsItsRows()
     {
-        var result = CmsImport.Import(TestRelease());
-        Assert.Equal("v322r0", result.Release.Id);
-        Assert.Equal(new DateOnly(2026, 7, 1), result.Release.EffectiveFrom);
-        Assert.Equal(11, result.Tables.Single(t => t.Table == "ptp-practitioner").Rows);
-        Assert.Equal(2, result.Tables.Single(t => t.Table == "ptp-practitioner").Files);
-        Assert.Contains("ccipra-v322r0-f1.zip/ccipra-v322r0-f1.xlsx", result.Ignored);
-        Assert.Contains("AOC_V2026Q3_01-MCR.zip/AOC_V2026Q3_01-MCR.txt", result.Ignored);
-        RuleSetAssert.Equal(RuleSet.Build(TestRules.Builder()), RuleSet.Build(result.Release));
+        var result = ImportTestRelease();
+        var practitioner = result.Report.Tables.Single(t => t.Table == TableId.PtpPractitioner);
+        Assert.Equal(("v322r0", new DateOnly(2026, 7, 1), 11, 4), (practitioner.Version, practitioner.EffectiveFrom, practitioner.Rows, practitioner.Files));
+        Assert.Equal(("AOC_V2026Q3", new DateOnly(2026, 7, 1)), result.Report.Tables.Where(t => t.Table == TableId.AddOn).Select(t => (t.Version, t.EffectiveFrom)).Single());
+        Assert.Equal(FileOutcome.NotLoaded, Outcome(result.Report, "ccipra-v322r0-f1.xlsx").Outcome);
+        Assert.Equal(FileOutcome.NotLoaded, Outcome(result.Report, "AOC_V2026Q3-F-MCR.txt").Outcome);
+        Assert.Equal(FileOutcome.Loaded, Outcome(result.Report, "ccioph-v322r0-f3.txt").Outcome); // lower-case .txt, as CMS ships f3/f4 sometimes
+        RuleSetAssert.Equal(TestRules.Builder().Build(), result.Build());
     }
+
+    private static ImportedFile Outcome(ImportReport report, string endsWith) => Assert.Single(report.Files, f => f.File.EndsWith(endsWith, StringComparison.Ordinal));
 
     [Fact]
     public void RefusesAPtpTableWithAMissingPart()
     {
         var files = TestRelease();
-        files.RemoveAt(0);
-        Assert.Equal("ccipra-v322r0-f2.zip/ccipra-v322r0-f2.TXT: the ptp-practitioner table is missing part(s) f1 (the file is rejected)", Error(() => CmsImport.Import(files)));
+        files.RemoveAt(3);
+        var e = Assert.Throws<CmsFileException>(() => CmsImport.Import(files));
+        Assert.Equal($"{CmsNames.PtpZip(TableId.PtpPractitioner, "v322r0", 1)}/ccipra-v322r0-f1.TXT: ptp-practitioner v322r0 is missing part(s) f4: CMS ships each PTP table as f1–f4, and a missing part would leave its edits unchecked (the file is rejected)", e.Message);
+        Assert.Contains(e.Report!.Files, f => f.Outcome == FileOutcome.Failed);
     }
 
     [Fact]
-    public void RefusesFilesOfTwoReleases()
+    public void TwoVersionsOfOneTableInADropLoadAsTwoVersions()
     {
         var files = TestRelease();
-        files.Add(Input("ccioph-v323r0-f1.zip", Zip(("ccioph-v323r0-f1.TXT", PtpText(TestRules.HospitalPtp)))));
-        Assert.Equal("(input): PTP files of several releases were given (v322r0, v323r0); import one release at a time (the file is rejected)", Error(() => CmsImport.Import(files)));
+        for (var p = 1; p <= 4; p++)
+            files.Add(Input(CmsNames.PtpZip(TableId.PtpHospital, "v323r0", p), Zip((CmsNames.PtpText(TableId.PtpHospital, "v323r0", p), PtpText(p == 1 ? TestRules.HospitalPtp : [])))));
+        var rules = CmsImport.Import(files).Build();
+        Assert.Equal(["v322r0", "v323r0"], rules.VersionsOf(TableId.PtpHospital).Select(v => v.Version));
+        Assert.Equal("v323r0", rules.VersionFor(TableId.PtpHospital, new DateOnly(2026, 10, 1))!.Version);
+        Assert.Equal("v322r0", rules.VersionFor(TableId.PtpHospital, new DateOnly(2026, 9, 30))!.Version);
     }
 
     [Fact]
     public void ABadRowAnywhereRejectsTheWholeImport()
     {
         var files = TestRelease();
-        files[2] = Input("ccioph-v322r0-f1.zip", Zip(("ccioph-v322r0-f1.TXT", PtpText([.. TestRules.HospitalPtp, "62323\t77003\t\t2017011\t*\t1\tX"]))));
-        Assert.Equal("ccioph-v322r0-f1.zip/ccioph-v322r0-f1.TXT, line 9: column 4 (effective date): '2017011' is not a date YYYYMMDD (the file is rejected)", Error(() => CmsImport.Import(files)));
+        var zip = CmsNames.PtpZip(TableId.PtpHospital, "v322r0", 1);
+        files[4] = Input(zip, Zip(("ccioph-v322r0-f1.TXT", PtpText([.. TestRules.HospitalPtp[..1], "62323\t77003\t\t2017011\t*\t1\tX"]))));
+        Assert.Equal($"{zip}/ccioph-v322r0-f1.TXT, line 8: column 4 (effective date): '2017011' is not a date YYYYMMDD (the file is rejected)", Error(() => CmsImport.Import(files)));
     }
 
     [Fact]
-    public void AManifestPinsTheReleaseAndEachFilesHash()
+    public void ADropWithNothingRecognisedIsAnErrorNeverAnEmptyRuleSet()
+    {
+        var e = Assert.Throws<CmsFileException>(() => CmsImport.Import([Input("notes.txt", Encoding.UTF8.GetBytes("hello")), Input("readme.pdf", "%PDF-1.4"u8.ToArray())]));
+        Assert.StartsWith("(drop): no CMS PTP, AOC or MUE table was found in 2 file(s)", e.Message);
+        Assert.All(e.Report!.Files, f => Assert.Equal(FileOutcome.Ignored, f.Outcome));
+    }
+
+    [Fact]
+    public void AManifestPinsEachFilesHash()
     {
         var files = TestRelease();
-        var entries = files.Select(f => new ReleaseManifest.File(f.Name, null, f.Name.StartsWith("ccioph") ? new string('0', 64) : null)).ToList();
+        var hospital = CmsNames.PtpZip(TableId.PtpHospital, "v322r0", 1);
+        var entries = files.Select(f => new ReleaseManifest.File(f.Name, null, f.Name == hospital ? new string('0', 64) : null)).ToList();
         using var m = new MemoryStream();
-        new ReleaseManifest("v322r1", new DateOnly(2026, 7, 1), entries).Write(m);
+        new ReleaseManifest("v322r0", new DateOnly(2026, 7, 1), entries).Write(m);
         files.Add(Input("release.json", m.ToArray()));
         var e = Error(() => CmsImport.Import(files));
-        Assert.StartsWith("ccioph-v322r0-f1.zip: SHA-256 is ", e);
+        Assert.StartsWith($"{hospital}: SHA-256 is ", e);
         Assert.EndsWith($", but release.json says {new string('0', 64)} (the file is rejected)", e);
     }
 
@@ -213,8 +326,16 @@ public class CmsReaderTests
     {
         var files = TestRelease();
         using var m = new MemoryStream();
-        new ReleaseManifest("v322r0", new DateOnly(2026, 7, 1), [.. files.Select(f => new ReleaseManifest.File(f.Name)), new ReleaseManifest.File("ccipra-v322r0-f3.zip")]).Write(m);
+        new ReleaseManifest("v322r0", new DateOnly(2026, 7, 1), [.. files.Select(f => new ReleaseManifest.File(f.Name)), new ReleaseManifest.File("ccipra-v322r0-f5.zip")]).Write(m);
         files.Add(Input("release.json", m.ToArray()));
-        Assert.Equal("release.json: lists 'ccipra-v322r0-f3.zip', which was not given (the file is rejected)", Error(() => CmsImport.Import(files)));
+        Assert.Equal("release.json: lists 'ccipra-v322r0-f5.zip', which was not given (the file is rejected)", Error(() => CmsImport.Import(files)));
     }
+
+    [Theory]
+    [InlineData("{\"release\":\"../../evil\",\"effectiveFrom\":\"2026-07-01\",\"files\":[{\"name\":\"a.zip\"}]}", "the manifest's release must be 1-64 letters, digits or hyphens")]
+    [InlineData("{\"release\":\"v322r0\",\"effectiveFrom\":\"2026-07-01\",\"files\":[null]}", "files[0] names no file")]
+    [InlineData("{\"release\":\"v322r0\",\"effectiveFrom\":\"2026-07-01\",\"files\":[{}]}", "files[0] names no file")]
+    [InlineData("{\"release\":\"v322r0\",\"effectiveFrom\":\"2026-07-01\",\"files\":[{\"name\":\"../x.zip\"}]}", "is not a plain file name")]
+    public void AMalformedManifestIsRefusedWithAReason(string json, string reason)
+        => Assert.Contains(reason, Error(() => ReleaseManifest.Read(new MemoryStream(Encoding.UTF8.GetBytes(json)), "release.json")));
 }

@@ -27,16 +27,26 @@ public class GeneratorAndSnapshotTests
 
     private static List<CmsInput> Inputs(Dictionary<string, byte[]> files) => files.Select(f => CmsFixtures.Input(f.Key, f.Value)).ToList();
 
+    private static readonly DateOnly Q3 = new(2026, 7, 1);
+    internal static PtpRows PtpOf(RuleSetBuilder b, TableId table = TableId.PtpPractitioner) => b.Ptp(table, "v322r0", Q3);
+    internal static AddOnRows AddOnsOf(RuleSetBuilder b) => b.AddOns("AOC_V2026Q3", Q3);
+    internal static MueRows MueOf(RuleSetBuilder b, TableId table = TableId.MuePractitioner) => b.Mue(table, "2026-07-01", Q3);
+    private static PtpIndex PtpIndexOf(RuleSet rules) => (PtpIndex)rules.VersionsOf(TableId.PtpPractitioner)[0].Index;
+
     [Fact]
     public void WritesEveryFileUnderItsCmsName()
     {
         Assert.Equal(
         [
-            "AOC_V2026Q3_01-MCR.zip",
-            "ccioph-v322r0-f1.zip", "ccioph-v322r0-f2.zip", "ccioph-v322r0-f3.zip", "ccioph-v322r0-f4.zip",
-            "ccipra-v322r0-f1.zip", "ccipra-v322r0-f2.zip", "ccipra-v322r0-f3.zip", "ccipra-v322r0-f4.zip",
-            "MCR_MUE_DMESupplierServices_Eff_07-01-2026.zip", "MCR_MUE_OutpatientHospitalServices_Eff_07-01-2026.zip",
-            "MCR_MUE_PractitionerServices_Eff_07-01-2026.zip", "release.json",
+            "add-code-edits-medicare-effective-07012026.zip",
+            "medicare-ncci-2026-q3-dme-supplier-services-mue-table.zip",
+            "medicare-ncci-2026-q3-facility-outpatient-hospital-services-mue-table.zip",
+            "medicare-ncci-2026-q3-practitioner-services-mue-table.zip",
+            "medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f1.zip", "medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f2.zip",
+            "medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f3.zip", "medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f4.zip",
+            "medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f1.zip", "medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f2.zip",
+            "medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f3.zip", "medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f4.zip",
+            "release.json",
         ], SmallFiles.Value.Keys.Order(StringComparer.OrdinalIgnoreCase));
     }
 
@@ -45,12 +55,14 @@ public class GeneratorAndSnapshotTests
     {
         var imported = CmsImport.Import(Inputs(SmallFiles.Value));
         var built = ReleaseGenerator.Build(GeneratorOptions.Small(7));
-        Assert.Equal(built.Ptp[0]!.Count, imported.Tables.Single(t => t.Table == "ptp-practitioner").Rows);
-        Assert.Equal(built.Ptp[1]!.Count, imported.Tables.Single(t => t.Table == "ptp-hospital").Rows);
-        Assert.Equal(built.AddOns!.Count, imported.Tables.Single(t => t.Table == "aoc").Rows);
-        Assert.Equal(built.Mue[2]!.Count, imported.Tables.Single(t => t.Table == "mue-dme").Rows);
-        Assert.Equal(4, imported.Tables.Single(t => t.Table == "ptp-practitioner").Files);
-        RuleSetAssert.Equal(RuleSet.Build(built), RuleSet.Build(imported.Release));
+        var tables = imported.Report.Tables;
+        Assert.Equal(PtpOf(built).Count, tables.Single(t => t.Table == TableId.PtpPractitioner).Rows);
+        Assert.Equal(PtpOf(built, TableId.PtpHospital).Count, tables.Single(t => t.Table == TableId.PtpHospital).Rows);
+        Assert.Equal(AddOnsOf(built).Count, tables.Single(t => t.Table == TableId.AddOn).Rows);
+        Assert.Equal(MueOf(built, TableId.MueDme).Count, tables.Single(t => t.Table == TableId.MueDme).Rows);
+        Assert.Equal(4, tables.Single(t => t.Table == TableId.PtpPractitioner).Files);
+        Assert.Equal(6, tables.Count);
+        RuleSetAssert.Equal(built.Build(), imported.Build());
     }
 
     [Fact]
@@ -59,10 +71,9 @@ public class GeneratorAndSnapshotTests
         var again = Write(GeneratorOptions.Small(7));
         foreach (var (name, bytes) in SmallFiles.Value)
             if (name.EndsWith(".zip")) // zip entries carry a timestamp; compare the inflated content via the manifest hashes of the text instead
-                Assert.Equal(RuleSet.Build(CmsImport.Import(Inputs(SmallFiles.Value)).Release).Releases[0].Ptp(PtpTable.Practitioner)!.Column2,
-                             RuleSet.Build(CmsImport.Import(Inputs(again)).Release).Releases[0].Ptp(PtpTable.Practitioner)!.Column2);
+                Assert.Equal(PtpIndexOf(CmsImport.Import(Inputs(SmallFiles.Value)).Build()).Column2, PtpIndexOf(CmsImport.Import(Inputs(again)).Build()).Column2);
         var other = ReleaseGenerator.Build(GeneratorOptions.Small(8));
-        Assert.NotEqual(ReleaseGenerator.Build(GeneratorOptions.Small(7)).Ptp[0]!.Column2, other.Ptp[0]!.Column2);
+        Assert.NotEqual(PtpOf(ReleaseGenerator.Build(GeneratorOptions.Small(7))).Column2, PtpOf(other).Column2);
     }
 
     [Fact]
@@ -70,11 +81,11 @@ public class GeneratorAndSnapshotTests
     {
         // A fingerprint pinned in the source: a per-process random hash seed would break it.
         var b = ReleaseGenerator.Build(GeneratorOptions.Small(7));
-        var ptp = b.Ptp[0]!;
+        var ptp = PtpOf(b);
         long fingerprint = ptp.Count;
         for (var i = 0; i < ptp.Count; i++) fingerprint = fingerprint * 31 + ptp.Column1[i] + ptp.Column2[i] * 7L + ptp.Effective[i] + ptp.Meta[i];
-        fingerprint = b.AddOns!.Aggregate(fingerprint, (f, a) => f * 31 + a.AddOn.Packed + a.Primary.Packed);
-        fingerprint = b.Mue[0]!.Rows.Values.Aggregate(fingerprint, (f, m) => f * 31 + m.Code.Packed + m.Value);
+        fingerprint = AddOnsOf(b).Rows.Aggregate(fingerprint, (f, a) => f * 31 + a.AddOn.Packed + a.Primary.Packed);
+        fingerprint = MueOf(b).Rows.Values.Aggregate(fingerprint, (f, m) => f * 31 + m.Code.Packed + m.Value);
         Assert.Equal(3166947437382610040L, fingerprint);
     }
 
@@ -82,7 +93,7 @@ public class GeneratorAndSnapshotTests
     public void SmallReleaseHasTheQuirksOfARealOne()
     {
         var b = ReleaseGenerator.Build(GeneratorOptions.Small(7));
-        var ptp = b.Ptp[0]!;
+        var ptp = PtpOf(b);
         Assert.InRange(ptp.Count, 5_000, 6_000);
         var pairs = Enumerable.Range(0, ptp.Count).Select(i => (ptp.Column1[i], ptp.Column2[i])).ToList();
         var distinct = pairs.ToHashSet();
@@ -92,8 +103,8 @@ public class GeneratorAndSnapshotTests
         Assert.True(ptp.Deletion.Count(d => d != NcciDate.Open) > ptp.Count / 5, "deleted rows");
         var partners = pairs.GroupBy(p => p.Item1).Select(g => g.Select(p => p.Item2).Distinct().Count()).OrderDescending().ToArray();
         Assert.True(partners[0] >= 150 && partners[partners.Length / 2] <= 15, $"skew: top {partners[0]}, median {partners[partners.Length / 2]}");
-        Assert.Equal([AddOnType.Type1, AddOnType.Type2, AddOnType.Type3], b.AddOns!.Select(a => a.Type).Distinct().Order());
-        var mue = b.Mue[0]!.Rows.Values;
+        Assert.Equal([AddOnType.Type1, AddOnType.Type2, AddOnType.Type3], AddOnsOf(b).Rows.Select(a => a.Type).Distinct().Order());
+        var mue = MueOf(b).Rows.Values;
         Assert.Equal(3, mue.Select(m => m.Adjudication).Distinct().Count());
         Assert.Contains(mue, m => m.Value == 0);
     }
@@ -117,7 +128,7 @@ public class GeneratorAndSnapshotTests
     [Fact]
     public void SnapshotRoundTripIsExact()
     {
-        foreach (var rules in new[] { TestRules.Set.Value, RuleSet.Build(ReleaseGenerator.Build(GeneratorOptions.Small(3))) })
+        foreach (var rules in new[] { TestRules.Set.Value, ReleaseGenerator.Build(GeneratorOptions.Small(3)).Build() })
         {
             var loaded = RuleSnapshot.Load(new MemoryStream(Snapshot(rules)));
             RuleSetAssert.Equal(rules, loaded);
@@ -134,17 +145,37 @@ public class GeneratorAndSnapshotTests
     }
 
     [Fact]
-    public void SnapshotsOfReleasesWithDifferentCodesCombineByRemappingIds()
+    public void VersionsFromRuleSetsWithDifferentCodesComposeByRemappingIds()
     {
-        var q3 = RuleSet.Build(TestRules.Builder());
-        var q4b = new ReleaseBuilder("v323r0", new DateOnly(2026, 10, 1))
-            .AddPtp(PtpTable.Practitioner, "v323r0", new[] { "00100\t01922\t\t20261001\t*\t0\tMutually exclusive procedures" }.Concat(TestRules.PractitionerPtp).Select(CmsRows.Ptp))
-            .AddMue(MueTable.Practitioner, "2026-10-01", new DateOnly(2026, 10, 1), new[] { "99999,3,\"1 Line Edit\",\"Clinical: Data\"" }.Select(CmsRows.Mue));
-        var q4 = RuleSet.Build(q4b);
-        var combined = RuleSnapshot.Combine(
-            RuleSnapshot.Read(new MemoryStream(Snapshot(q4))), RuleSnapshot.Read(new MemoryStream(Snapshot(q3))));
-        var reference = RuleSet.Build(TestRules.Builder(), q4b);
-        RuleSetAssert.Equal(reference, combined);
+        var q3 = TestRules.Set.Value;
+        var q4 = new RuleSetBuilder()
+            .AddPtp(TableId.PtpPractitioner, "v323r0", new DateOnly(2026, 10, 1), new[] { "00100\t01922\t\t20261001\t*\t0\tMutually exclusive procedures" }.Concat(TestRules.PractitionerPtp).Select(CmsRows.Ptp))
+            .AddMue(TableId.MuePractitioner, "2026-10-01", new DateOnly(2026, 10, 1), new[] { "99999,3,\"1 Line Edit\",\"Clinical: Data\"" }.Select(CmsRows.Mue));
+        var loaded3 = RuleSnapshot.Read(new MemoryStream(Snapshot(q3)));
+        var loaded4 = RuleSnapshot.Read(new MemoryStream(Snapshot(q4.Build())));
+        var composed = RuleSet.Compose(loaded4.Versions.Concat(loaded3.Versions));
+        var reference = TestRules.Builder()
+            .AddPtp(TableId.PtpPractitioner, "v323r0", new DateOnly(2026, 10, 1), new[] { "00100\t01922\t\t20261001\t*\t0\tMutually exclusive procedures" }.Concat(TestRules.PractitionerPtp).Select(CmsRows.Ptp))
+            .AddMue(TableId.MuePractitioner, "2026-10-01", new DateOnly(2026, 10, 1), new[] { "99999,3,\"1 Line Edit\",\"Clinical: Data\"" }.Select(CmsRows.Mue))
+            .Build();
+        RuleSetAssert.Equal(reference, composed);
+    }
+
+    [Fact]
+    public void AVersionsSnapshotAndContentHashAreTheSameWhateverRuleSetHoldsIt()
+    {
+        var alone = new RuleSetBuilder().AddMue(TableId.MuePractitioner, "2026-07-01", new DateOnly(2026, 7, 1), TestRules.PractitionerMue.Select(CmsRows.Mue)).Build().Versions[0];
+        var inSet = TestRules.Set.Value.VersionsOf(TableId.MuePractitioner)[0];
+        Assert.Equal(alone.ContentHash, inSet.ContentHash);
+        Assert.Equal(alone.Key, inSet.Key);
+        Assert.Matches("^2026-07-01-[0-9a-f]{8}$", alone.Key);
+        using var a = new MemoryStream();
+        using var b = new MemoryStream();
+        RuleSnapshot.Write(a, alone);
+        RuleSnapshot.Write(b, inSet);
+        Assert.Equal(a.ToArray(), b.ToArray());
+        var other = TestRules.Set.Value.VersionsOf(TableId.PtpPractitioner)[0];
+        Assert.NotEqual(alone.ContentHash, other.ContentHash);
     }
 
     [Fact]
@@ -160,7 +191,7 @@ public class GeneratorAndSnapshotTests
             Assert.Throws<SnapshotException>(() => RuleSnapshot.Read(new MemoryStream(bytes[..10]), "rules.snap")).Message);
         var version = (byte[])bytes.Clone();
         version[8] = 9;
-        Assert.Equal("rules.snap: snapshot format version 9; this build reads version 1 (rebuild the snapshot with 'rules import')",
+        Assert.Equal("rules.snap: snapshot format version 9; this build reads version 2 (rebuild the snapshot with 'rules import')",
             Assert.Throws<SnapshotException>(() => RuleSnapshot.Read(new MemoryStream(version), "rules.snap")).Message);
     }
 

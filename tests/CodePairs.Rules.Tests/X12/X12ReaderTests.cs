@@ -9,6 +9,9 @@ public class X12ReaderTests
 {
     private static readonly DateOnly Aug3 = new(2026, 8, 3);
 
+    /// <summary>The table versions a practitioner claim of the test rule set is judged by (its clean row's source).</summary>
+    private const string PractitionerTables = "ptp-practitioner v322r0;aoc AOC_V2026Q3;mue-practitioner 2026-07-01";
+
     private static BatchClaim ClaimOf(List<BatchItem> items, string id) => items.OfType<BatchClaim>().Single(c => c.Claim.ClaimId == id);
 
     [Fact]
@@ -53,14 +56,14 @@ public class X12ReaderTests
     {
         var (results, rejected, summary) = X12Samples.Check(X12Samples.Text("professional.837"), includeInfo: false);
         var rows = X12Samples.Rows(results);
-        Assert.StartsWith("PCN-P-0001,21,26;29,finding,deny,ptp,ptp.indicator-0,1;2,2,13121;13120,v322r0,", rows[0]);
-        Assert.Equal("PCN-P-0002,42,51,finding,deny,mue,mue.dos-policy,3,3,99291,v322r0,\"2 units of 99291 on the date of service (line 3) exceed its MUE " +
+        Assert.StartsWith("PCN-P-0001,21,26;29,finding,deny,ptp,ptp.indicator-0,1;2,2,13121;13120,ptp-practitioner v322r0,", rows[0]);
+        Assert.Equal("PCN-P-0002,42,51,finding,deny,mue,mue.dos-policy,3,3,99291,mue-practitioner 2026-07-01,\"2 units of 99291 on the date of service (line 3) exceed its MUE " +
                      "of 1 per date of service (MAI 2, policy; rationale: CMS Policy). All units of the code on that date are denied. (line 3 spans 2 days " +
                      "(RD8): checked on its first day with 2 units (4 ÷ 2 days, the MUE rule for date spans))\"", rows[1]);
         // 62323 billed 3 units over 3 days is 1 a day: within its MUE of 1, so no MUE finding names it.
         Assert.DoesNotContain(rows, r => r.StartsWith("PCN-P-0002,", StringComparison.Ordinal) && r.Contains(",62323,", StringComparison.Ordinal));
-        Assert.Contains("PCN-P-0005,85,89,clean,,,,,,,v322r0,", rows); // 45 minutes of 62323 are one service, not 45 units
-        Assert.Contains("PCN-P-0006,90,93,clean,,,,,,,v322r0,", rows);
+        Assert.Contains($"PCN-P-0005,85,89,clean,,,,,,,{PractitionerTables},", rows); // 45 minutes of 62323 are one service, not 45 units
+        Assert.Contains($"PCN-P-0006,90,93,clean,,,,,,,{PractitionerTables},", rows);
         Assert.StartsWith("83,PCN-P-0004,80,", Assert.Single(X12Samples.Rows(rejected)));
         Assert.Equal(("claim", 6, 5, 1), (summary.Unit, summary.LinesIn, summary.LinesValidated, summary.LinesRejected));
         Assert.Equal((11, 1, 0), (summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems));
@@ -74,7 +77,7 @@ public class X12ReaderTests
         var rows = X12Samples.Rows(results).Where(r => r.StartsWith("PCN-P-0003,", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, rows.Length);
         // 11045 is the claim's second service line (the first, ER:X1234, was not checked): the finding says line 2.
-        Assert.StartsWith("PCN-P-0003,56,62,finding,deny,addOn,aoc.type-1-no-primary,2,2,11045,v322r0,\"11045 (line 2) is a type 1 add-on code", rows[0]);
+        Assert.StartsWith("PCN-P-0003,56,62,finding,deny,addOn,aoc.type-1-no-primary,2,2,11045,aoc AOC_V2026Q3,\"11045 (line 2) is a type 1 add-on code", rows[0]);
         Assert.Equal("PCN-P-0003,56,59,not-checked,,,,1,,ER:X1234,,\"not checked: the procedure code is qualified ER, not HC (HCPCS/CPT): only HC codes " +
                      "are checked against NCCI edits\"", rows[1]);
         Assert.Equal(1, summary.ServiceLinesNotChecked);
@@ -107,9 +110,13 @@ public class X12ReaderTests
 
         var (results, rejected, summary) = X12Samples.Check(X12Samples.Text("institutional.837"), includeInfo: false);
         // The hospital table holds 13121/13120 at indicator 1 (the practitioner table at 0): bypassable, lines 3 and 4.
-        Assert.StartsWith("PCN-I-0001,20,29;32,finding,bypassable,ptp,ptp.indicator-1,3;4,4,13121;13120,v322r0,\"13120 (line 4) is a column-2 code of 13121 (line 3)",
+        Assert.StartsWith("PCN-I-0001,20,29;32,finding,bypassable,ptp,ptp.indicator-1,3;4,4,13121;13120,ptp-hospital v322r0,\"13120 (line 4) is a column-2 code of 13121 (line 3)",
             X12Samples.Rows(results)[0]);
-        Assert.Contains("PCN-I-0003,42,46,clean,,,,,,,v322r0,", X12Samples.Rows(results)); // 10 units over a 10-day statement: 1 a day
+        // 10 units over a 10-day statement are 1 a day; the test rules hold no hospital MUE table, which is said, not passed.
+        Assert.Equal(1, ClaimOf(items, "PCN-I-0003").Claim.Lines[0].Units);
+        var statement = Assert.Single(X12Samples.Rows(results), r => r.StartsWith("PCN-I-0003,", StringComparison.Ordinal));
+        Assert.StartsWith("PCN-I-0003,42,46,finding,warning,mue,mue.not-checked,1,,97597,,\"No mue-hospital table is loaded, so the MUE unit limits of the lines of that date of service were not checked.", statement);
+        Assert.EndsWith("(line 1 spans 10 days (the claim's statement dates, DTP*434): checked on its first day with 1 unit (10 ÷ 10 days, the MUE rule for date spans))\"", statement);
         Assert.Equal("34,PCN-I-0002,34,\"not checked: an inpatient claim (type of bill 11x, CLM05-1 at segment 34); NCCI's outpatient hospital edits do not apply\"",
             Assert.Single(X12Samples.Rows(rejected)));
         Assert.Equal((3, 2, 1, 7), (summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.ServiceLines));

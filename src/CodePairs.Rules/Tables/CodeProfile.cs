@@ -1,15 +1,18 @@
 namespace CodePairs.Rules;
 
-/// <summary>Everything a release says about one code on one date, in one setting (what <c>rules code</c> prints and the
-/// HTTP API serves as JSON).</summary>
+/// <summary>Everything the table versions in force on one date say about one code, in one setting (what <c>rules code</c>
+/// prints and the HTTP API serves as JSON).</summary>
 /// <param name="Known">False when no table of the rule set names the code.</param>
+/// <param name="Tables">The table versions in force on the date that the profile was read from.</param>
+/// <param name="NotInForce">The setting's tables with no version in force on the date (their part of the profile is unknown, not empty).</param>
 /// <param name="Column2Partners">PTP rows where this code is column 1: billed together, the partner is denied.</param>
 /// <param name="Column1Partners">PTP rows where this code is column 2: billed with these partners, this code is denied.</param>
 /// <param name="PrimaryFor">Add-on codes that list this code as an eligible primary, as ranges.</param>
 public sealed record CodeProfile(
     string Code,
     bool Known,
-    string Release,
+    IReadOnlyList<RuleSource> Tables,
+    IReadOnlyList<string> NotInForce,
     DateOnly Date,
     string Setting,
     AddOnProfile? AddOn,
@@ -31,23 +34,25 @@ public sealed record MueProfile(int Value, int AdjudicationIndicator, string Adj
 
 public static class CodeProfiles
 {
-    /// <summary>The profile of <paramref name="code"/> in the release in force on <paramref name="date"/> (default: the
-    /// latest release's first day). With <paramref name="history"/>, PTP rows out of force on the date (deleted, not
-    /// yet effective, indicator 9) are listed too, marked <see cref="PtpPartner.InForce"/> = false.</summary>
+    /// <summary>The profile of <paramref name="code"/> from the table versions in force on <paramref name="date"/>
+    /// (default: the latest version's first day). With <paramref name="history"/>, PTP rows out of force on the date
+    /// (deleted, not yet effective, indicator 9) are listed too, marked <see cref="PtpPartner.InForce"/> = false.</summary>
     public static CodeProfile Profile(this RuleSet rules, HcpcsCode code, DateOnly? date = null, Setting setting = Setting.Practitioner, bool history = false)
     {
-        var day = date ?? rules.Releases[^1].EffectiveFrom;
-        var release = rules.ReleaseFor(day);
+        var day = date ?? rules.LatestStart;
+        var era = rules.EraFor(NcciDate.ToDay(day));
+        var mueTable = Tables.Mue(setting);
+        var sources = era.Sources(setting);
+        var notInForce = Tables.For(setting).Where(t => era.Version(t) is null).Select(t => t.Name()).ToArray();
         var id = rules.Codes.Find(code);
-        var mueTable = TableNames.MueFor(setting);
         if (id < 0)
-            return new CodeProfile(code.ToString(), false, release.Id, day, setting.ToName(), null, [], [], [], null, mueTable.Name());
+            return new CodeProfile(code.ToString(), false, sources, notInForce, day, setting.ToName(), null, [], [], [], null, mueTable.Name());
         var d = NcciDate.ToDay(day);
         var codes = rules.Codes;
 
         var column2 = new List<PtpPartner>();
         var column1 = new List<PtpPartner>();
-        if (release.Ptp(TableNames.PtpFor(setting)) is { } ptp)
+        if (era.Version(Tables.Ptp(setting))?.Index is PtpIndex ptp)
         {
             for (var r = ptp.Offsets[id]; r < ptp.Offsets[id + 1]; r++) Partner(ptp, r, ptp.Column2[r], column2);
             for (var c1 = 0; c1 < codes.Count; c1++)
@@ -59,7 +64,7 @@ public static class CodeProfiles
 
         AddOnProfile? addOn = null;
         var primaryFor = new List<HcpcsCode>();
-        if (release.AddOns is { } aoc)
+        if (era.Version(TableId.AddOn)?.Index is AddOnIndex aoc)
         {
             var (start, end) = aoc.Rows(id);
             var listed = new List<HcpcsCode>();
@@ -84,24 +89,18 @@ public static class CodeProfiles
         }
 
         MueProfile? mue = null;
-        if (release.Mue(mueTable)?.Find(id, codes) is { } limit)
-            mue = new MueProfile(limit.Value, (int)limit.Adjudication, limit.Adjudication switch
-            {
-                MueAdjudication.Line => "Line Edit",
-                MueAdjudication.DateOfServicePolicy => "Date of Service Edit: Policy",
-                _ => "Date of Service Edit: Clinical",
-            }, limit.Rationale);
+        if ((era.Version(mueTable)?.Index as MueIndex)?.Find(id, codes) is { } limit)
+            mue = new MueProfile(limit.Value, (int)limit.Adjudication, limit.Adjudication.Name(), limit.Rationale);
 
-        return new CodeProfile(code.ToString(), true, release.Id, day, setting.ToName(), addOn, Ranges(primaryFor), column2, column1, mue, mueTable.Name());
+        return new CodeProfile(code.ToString(), true, sources, notInForce, day, setting.ToName(), addOn, Ranges(primaryFor), column2, column1, mue, mueTable.Name());
 
         void Partner(PtpIndex ptp, int row, int partner, List<PtpPartner> into)
         {
-            var meta = ptp.Meta[row];
-            var inForce = (meta & 3) != 2 && NcciDate.InForce(ptp.Effective[row], ptp.Deletion[row], d);
+            var meta = ptp.MetaOf(row);
+            var inForce = !meta.IsNoEdit && NcciDate.InForce(ptp.Effective[row], ptp.Deletion[row], d);
             if (!inForce && !history) return;
-            var indicator = PtpIndex.IndicatorOf(meta);
-            into.Add(new PtpPartner(codes.CodeOf(partner).ToString(), (int)indicator, NcciDate.FromDay(ptp.Effective[row]),
-                NcciDate.FromDayOrOpen(ptp.Deletion[row]), ptp.Rationales[meta >> 3], (meta & 4) != 0, inForce));
+            into.Add(new PtpPartner(codes.CodeOf(partner).ToString(), (int)meta.Indicator, NcciDate.FromDay(ptp.Effective[row]),
+                NcciDate.FromDayOrOpen(ptp.Deletion[row]), ptp.Rationales[meta.Rationale], meta.PriorTo1996, inForce));
         }
     }
 

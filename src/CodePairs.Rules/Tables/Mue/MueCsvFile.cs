@@ -17,23 +17,58 @@ public static class MueCsvFile
         "Applicable FARS/HHSARS apply.\r\n" +
         "Fee schedules, relative value units, conversion factors and/or related components are not assigned by the AMA.";
 
-    public static string AdjudicationText(MueAdjudication mai) => mai switch
-    {
-        MueAdjudication.Line => "1 Line Edit",
-        MueAdjudication.DateOfServicePolicy => "2 Date of Service Edit: Policy",
-        _ => "3 Date of Service Edit: Clinical",
-    };
+    /// <summary>The longest record read (the AMA notice is about 1 KB): a longer one means the file is not an MUE table.</summary>
+    public const int MaxRecordChars = 1 << 20;
+
+    private static CsvDataReaderOptions Options => new() { HasHeaders = false, Delimiter = ',', BufferSize = 1 << 16, MaxBufferSize = MaxRecordChars };
 
     /// <summary>Reads one MUE file of the given table. Throws <see cref="CmsFileException"/> naming file, line and reason.</summary>
-    public static List<MueRow> Read(Stream stream, string fileName, MueTable table)
+    public static List<MueRow> Read(Stream stream, string fileName, TableId table)
+    {
+        var line = 1;
+        try
+        {
+            return ReadRows(stream, fileName, table, ref line);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new CmsFileException(fileName, line, e is CsvRecordTooLargeException
+                ? $"a record is longer than {MaxRecordChars:N0} characters: this is not a CMS MUE file"
+                : $"not readable as CSV ({e.Message}); a quote may be unbalanced");
+        }
+    }
+
+    /// <summary>The MUE table whose header row is among the first records of the stream, or null (for a file whose name
+    /// does not say what it is).</summary>
+    public static TableId? Sniff(Stream stream)
+    {
+        try
+        {
+            using var text = new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: true);
+            using var csv = CsvDataReader.Create(text, Options);
+            for (var record = 0; record < 3 && csv.Read(); record++)
+            {
+                if (csv.RowFieldCount < 2 || !csv.GetString(0).StartsWith("HCPCS", StringComparison.OrdinalIgnoreCase)) continue;
+                var named = csv.GetString(1).Trim();
+                foreach (var table in (TableId[])[TableId.MuePractitioner, TableId.MueHospital, TableId.MueDme])
+                    if (named.Equals(CmsNames.MueValueHeader(table), StringComparison.OrdinalIgnoreCase)) return table;
+            }
+            return null;
+        }
+        catch (Exception e) when (e is CsvFormatException or IOException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static List<MueRow> ReadRows(Stream stream, string fileName, TableId table, ref int line)
     {
         var problems = new ProblemList(fileName);
         using var text = new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: true);
-        using var csv = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false, Delimiter = ',', BufferSize = 1 << 16 });
+        using var csv = CsvDataReader.Create(text, Options);
         var rows = new List<MueRow>();
         var seen = new Dictionary<int, int>();
         var rationales = new Dictionary<string, string>(StringComparer.Ordinal);
-        var line = 1;
         var headerFound = false;
         var record = 0;
         while (csv.Read())
@@ -55,7 +90,7 @@ public static class MueCsvFile
                     if (fields != 4)
                         throw new CmsFileException(fileName, number, $"the header row has {fields} columns; expected 4 (HCPCS/CPT Code, {expected}, MUE Adjudication Indicator, MUE Rationale)");
                     if (!named.Equals(expected, StringComparison.OrdinalIgnoreCase))
-                        throw new CmsFileException(fileName, number, $"the header names '{named}', but the file name says the {table.Name()} table ('{expected}')");
+                        throw new CmsFileException(fileName, number, $"the header names '{(named.Length > 80 ? named[..80] + "…" : named)}', but the file name says the {table.Name()} table ('{expected}')");
                     continue;
                 }
                 if (record >= 3) throw new CmsFileException(fileName, number, "no 'HCPCS/CPT Code' header row after the notice: this is not a CMS MUE file");
@@ -88,6 +123,11 @@ public static class MueCsvFile
             var lookup = rationales.GetAlternateLookup<ReadOnlySpan<char>>();
             if (!lookup.TryGetValue(rationaleSpan, out var rationale))
             {
+                if (rationales.Count >= MueRows.MaxRationales)
+                {
+                    problems.Add(number, $"column 4 (MUE rationale): more than {MueRows.MaxRationales} distinct rationales in one table; CMS uses a short fixed vocabulary");
+                    continue;
+                }
                 rationale = string.Intern(rationaleSpan.ToString());
                 rationales.Add(rationale, rationale);
             }
@@ -101,19 +141,19 @@ public static class MueCsvFile
     private static MueAdjudication ParseAdjudication(ReadOnlySpan<char> text)
     {
         foreach (var mai in (MueAdjudication[])[MueAdjudication.Line, MueAdjudication.DateOfServicePolicy, MueAdjudication.DateOfServiceClinical])
-            if (text.Equals(AdjudicationText(mai), StringComparison.OrdinalIgnoreCase)) return mai;
+            if (text.Equals(mai.Text(), StringComparison.OrdinalIgnoreCase)) return mai;
         return 0;
     }
 
     private static string Clip(ReadOnlySpan<char> s) => s.Length > 20 ? string.Concat(s[..20], "…") : s.ToString();
 
     /// <summary>Writes a table in the CMS layout (latin-1, CRLF, quoted notice and header).</summary>
-    public static void Write(Stream output, MueTable table, IEnumerable<MueRow> rows)
+    public static void Write(Stream output, TableId table, IEnumerable<MueRow> rows)
     {
         using var w = new StreamWriter(output, Encoding.Latin1, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
         w.WriteLine($"\"{Notice}\",,,");
         w.WriteLine($"\"HCPCS/\r\nCPT Code\",\"{CmsNames.MueValueHeader(table)}\",\"MUE Adjudication Indicator\",\"MUE Rationale\"");
         foreach (var row in rows)
-            w.WriteLine($"{row.Code},{row.Value.ToString(CultureInfo.InvariantCulture)},\"{AdjudicationText(row.Adjudication)}\",\"{row.Rationale.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+            w.WriteLine($"{row.Code},{row.Value.ToString(CultureInfo.InvariantCulture)},\"{row.Adjudication.Text()}\",\"{row.Rationale.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
     }
 }

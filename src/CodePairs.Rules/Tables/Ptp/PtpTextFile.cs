@@ -27,7 +27,7 @@ public static class PtpTextFile
 
     /// <summary>Reads one <c>.TXT</c> into <paramref name="sink"/> and returns its row count. On a
     /// <see cref="CmsFileException"/> the sink holds part of the file and must be discarded with its builder.</summary>
-    public static int Read(Stream stream, string fileName, ReleaseBuilder.PtpRows sink)
+    public static int Read(Stream stream, string fileName, PtpRows sink)
     {
         var reader = new Reader(fileName, sink);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
@@ -74,7 +74,7 @@ public static class PtpTextFile
         return reader.Finish();
     }
 
-    private sealed class Reader(string file, ReleaseBuilder.PtpRows sink)
+    private sealed class Reader(string file, PtpRows sink)
     {
         private readonly ProblemList _problems = new(file);
         private readonly List<(byte[] Bytes, int Index)> _rationales = [];
@@ -103,12 +103,26 @@ public static class PtpTextFile
             Row(number, line);
         }
 
+        // The whole preamble is checked: a file with one line fewer would otherwise lose its first data row.
         private void CheckPreamble(int number, ReadOnlySpan<byte> line)
         {
-            if (number == 2 && !StartsWith(line, TitleLine))
-                _problems.Add(number, $"expected '{TitleLine}', found '{Text(line, 40)}': this is not a CMS PTP .TXT file, or its {PreambleLines}-line preamble is missing");
-            else if (number == 3 && _problems.Count == 0 && !StartsWith(line, HeaderStart))
-                _problems.Add(number, $"expected the header 'Column 1<TAB>Column 2<TAB>…', found '{Text(line, 40)}'");
+            if (_problems.Count > 0) return;
+            switch (number)
+            {
+                case 1 when line.IndexOf("copyright"u8) < 0 && line.IndexOf("Copyright"u8) < 0:
+                    _problems.Add(number, $"expected the AMA copyright line, found '{Text(line, 40)}': this is not a CMS PTP .TXT file, or its {PreambleLines}-line preamble is missing");
+                    break;
+                case 2 when !StartsWith(line, TitleLine):
+                    _problems.Add(number, $"expected '{TitleLine}', found '{Text(line, 40)}': this is not a CMS PTP .TXT file, or its {PreambleLines}-line preamble is missing");
+                    break;
+                case 3 when !StartsWith(line, HeaderStart):
+                    _problems.Add(number, $"expected the header 'Column 1<TAB>Column 2<TAB>…', found '{Text(line, 40)}'");
+                    break;
+                case >= 4 when line.Length > 0 && line[0] != (byte)'\t':
+                    _problems.Add(number, $"expected header line {number} of {PreambleLines} (it starts with a tab), found '{Text(line, 40)}': " +
+                                          $"the preamble has {number - 1} lines where CMS ships {PreambleLines}, so this row would be lost");
+                    break;
+            }
         }
 
         private void Row(int number, ReadOnlySpan<byte> line)
@@ -143,13 +157,15 @@ public static class PtpTextFile
             var rationale = line[cols[6]].Trim((byte)' ');
             if (rationale.Trim((byte)' ').IsEmpty) _problems.Add(number, "column 7 (PTP edit rationale) is empty");
             if (_problems.Count != before) return;
-            if (deletion != NcciDate.Open && deletion < effective)
+            // A deletion date before the effective date is CMS data: the row is kept, never in force, and counted.
+            var index = Rationale(rationale);
+            if (index < 0)
             {
-                _problems.Add(number, $"deletion date {Text(line[cols[4]], 8)} is before effective date {Text(line[cols[3]], 8)}");
+                _problems.Add(number, $"column 7 (PTP edit rationale): more than {PtpMeta.MaxRationales} distinct rationales in one table; CMS uses a short fixed vocabulary");
                 return;
             }
             if (_problems.Count > 0) return; // the file is rejected: stop feeding the sink, keep counting problems
-            sink.AddChecked(c1, c2, effective, deletion, PtpIndex.PackMeta(indicator, prior.Length == 1, Rationale(rationale)));
+            sink.AddChecked(c1, c2, effective, deletion, PtpMeta.Of(indicator, prior.Length == 1, index).Value);
             _rows++;
         }
 
@@ -175,7 +191,9 @@ public static class PtpTextFile
             for (var i = 0; i < _rationales.Count; i++)
                 if (text.SequenceEqual(_rationales[i].Bytes)) { _lastRationale = i; return _rationales[i].Index; }
             var s = string.Intern(Encoding.Latin1.GetString(text).Trim());
-            _rationales.Add((text.ToArray(), sink.RationaleIndex(s)));
+            var index = sink.RationaleIndex(s);
+            if (index < 0) return -1;
+            _rationales.Add((text.ToArray(), index));
             _lastRationale = _rationales.Count - 1;
             return _rationales[^1].Index;
         }

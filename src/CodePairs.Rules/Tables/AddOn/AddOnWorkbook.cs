@@ -8,8 +8,11 @@ namespace CodePairs.Rules.Cms;
 /// <summary>
 /// The AOC <c>.xlsx</c> (NCCI.md), read by header names with the Open XML SDK: add-on code · AOC deletion date ·
 /// primary code · primary code deletion date · AOC edit type · AOC edit effective date · AOC edit deletion date ·
-/// special instruction notes. Dates are Julian <c>YYYYDDD</c> (headers may end in <c>_JULIAN</c>); a blank or
-/// <c>*</c> deletion date means none; the primary <c>CCCCC</c> is the type-2 placeholder.
+/// special instruction notes. The genuine 2026 workbook (row 1 the AMA notice, row 2 the header) names them
+/// <c>AOC_Edit_Type · Add-On_Code · AOC_DelDT · Primary_Code · Primary_Code_DelDT · AOC_Edit_EffDT · AOC_Edit_DelDT ·
+/// Special_Instruction_Notes</c>, every cell text. Dates are Julian <c>YYYYDDD</c> (older headers end in <c>_JULIAN</c>);
+/// a blank or <c>*</c> deletion date means none; the primary <c>CCCCC</c> means "no listed primary" (all type-2 rows, and
+/// some type-3 rows, where the contractor decides).
 /// </summary>
 public static class AddOnWorkbook
 {
@@ -42,8 +45,48 @@ public static class AddOnWorkbook
     public const string Placeholder = "CCCCC";
     private const char NumericMark = '\u0001';
 
-    /// <summary>Reads the first worksheet. The stream must be seekable (callers copy zip entries to memory first).</summary>
+    /// <summary>Excel's last column (XFD): a cell reference past it is not a workbook Excel wrote.</summary>
+    private const int MaxColumns = 16_384;
+
+    /// <summary>Reads the first worksheet. The stream must be seekable (callers copy zip entries to memory first).
+    /// Anything the Open XML SDK or the XML parser throws on a malformed workbook becomes a <see cref="CmsFileException"/>.</summary>
     public static List<AddOnRow> Read(Stream stream, string fileName)
+    {
+        try
+        {
+            return ReadRows(stream, fileName);
+        }
+        catch (Exception e) when (e is OpenXmlPackageException or System.Xml.XmlException or InvalidDataException or IOException
+            or FileFormatException or InvalidOperationException or InvalidCastException or NullReferenceException
+            or ArgumentException or KeyNotFoundException or FormatException or OverflowException or NotSupportedException)
+        {
+            throw new CmsFileException(fileName, 0, $"not a readable .xlsx workbook: {e.Message}");
+        }
+    }
+
+    /// <summary>Whether the stream holds a workbook whose first sheet has the AOC header row in its first 10 rows (for a
+    /// file whose name does not say what it is).</summary>
+    public static bool LooksLikeAddOnWorkbook(Stream stream)
+    {
+        try
+        {
+            using var document = SpreadsheetDocument.Open(stream, false);
+            var workbook = document.WorkbookPart;
+            var sheet = workbook?.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault();
+            if (workbook is null || sheet?.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart part) return false;
+            var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
+            var map = part.Worksheet.Descendants<Row>().Take(10).Select(r => HeaderMap(Cells(r, shared, "workbook"))).FirstOrDefault(m => m is not null);
+            return map is not null && map.Take(7).All(c => c >= 0);
+        }
+        catch (Exception e) when (e is OpenXmlPackageException or System.Xml.XmlException or InvalidDataException or IOException
+            or FileFormatException or InvalidOperationException or InvalidCastException or NullReferenceException or ArgumentException
+            or CmsFileException or KeyNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static List<AddOnRow> ReadRows(Stream stream, string fileName)
     {
         var problems = new ProblemList(fileName);
         SpreadsheetDocument document;
@@ -60,7 +103,8 @@ public static class AddOnWorkbook
             var workbook = document.WorkbookPart ?? throw new CmsFileException(fileName, 0, "the workbook has no workbook part");
             var sheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault()
                 ?? throw new CmsFileException(fileName, 0, "the workbook has no worksheet");
-            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            if (sheet.Id?.Value is not { } sheetId || workbook.GetPartById(sheetId) is not WorksheetPart part)
+                throw new CmsFileException(fileName, 0, "the workbook's first sheet has no worksheet part");
             var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
 
             int[]? map = null;
@@ -68,7 +112,7 @@ public static class AddOnWorkbook
             foreach (var row in part.Worksheet.Descendants<Row>())
             {
                 var number = (int)(row.RowIndex?.Value ?? (uint)(rows.Count + 1));
-                var cells = Cells(row, shared);
+                var cells = Cells(row, shared, fileName);
                 if (map is null)
                 {
                     map = HeaderMap(cells);
@@ -101,12 +145,12 @@ public static class AddOnWorkbook
                 var deletion = Julian(Cell(6), ColumnNames[6], number, problems, required: false);
                 var notes = Cell(7);
                 if (problems.Count != before) continue;
+                // CCCCC is "no listed primary": every type-2 row, and type-3 rows where the contractor decides (genuine
+                // data). A deletion date before the effective date is data too: the row is never in force, and counted.
                 if (type == AddOnType.Type2 && !primary.IsEmpty)
                     problems.Add(number, $"type 2 add-on {addOn} lists primary {primary}; type 2 rows carry the placeholder {Placeholder}");
-                else if (type != AddOnType.Type2 && primary.IsEmpty)
-                    problems.Add(number, $"type {(int)type} add-on {addOn} has the placeholder {Placeholder}; types 1 and 3 list a primary code");
-                else if (deletion is { } d && d < effective!.Value)
-                    problems.Add(number, $"{ColumnNames[6]} {d:yyyy-MM-dd} is before the effective date {effective:yyyy-MM-dd}");
+                else if (type == AddOnType.Type1 && primary.IsEmpty)
+                    problems.Add(number, $"type 1 add-on {addOn} has the placeholder {Placeholder}; type 1 rows list a primary code");
                 else
                     rows.Add(new AddOnRow(addOn, aocDeletion, primary, primaryDeletion, type, effective!.Value, deletion, notes.Length == 0 ? null : notes));
             }
@@ -136,13 +180,15 @@ public static class AddOnWorkbook
     }
 
     /// <summary>The cells of a row by column (sparse rows leave gaps, which become empty strings).</summary>
-    private static string[] Cells(Row row, string[] shared)
+    private static string[] Cells(Row row, string[] shared, string fileName)
     {
         var list = new List<string>();
         var next = 0;
         foreach (var cell in row.Elements<Cell>())
         {
             var column = cell.CellReference?.Value is { } r ? ColumnIndex(r) : next;
+            if (column < 0 || column >= MaxColumns)
+                throw new CmsFileException(fileName, (int)(row.RowIndex?.Value ?? 0), $"cell reference '{Clip(cell.CellReference?.Value ?? "")}' is past Excel's last column (XFD)");
             while (list.Count < column) list.Add("");
             var text = cell.DataType?.Value == CellValues.SharedString
                 ? (int.TryParse(cell.CellValue?.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s < shared.Length ? shared[s] : "")
@@ -160,6 +206,7 @@ public static class AddOnWorkbook
         return list.ToArray();
     }
 
+    /// <summary>The 0-based column of a cell reference (A1 → 0); -1 past Excel's last column.</summary>
     private static int ColumnIndex(string reference)
     {
         var index = 0;
@@ -167,6 +214,7 @@ public static class AddOnWorkbook
         {
             if (!char.IsAsciiLetter(ch)) break;
             index = index * 26 + (char.ToUpperInvariant(ch) - 'A' + 1);
+            if (index > MaxColumns) return -1;
         }
         return index - 1;
     }

@@ -1,15 +1,14 @@
+using CodePairs.Rules.Snapshots;
+
 namespace CodePairs.Rules;
 
 /// <summary>
-/// One PTP table of one release in compressed-sparse-row form: for each column-1 code id, a sorted run of column-2
-/// ids (a pair with several rows repeats its id, rows in file order), with each row's window, indicator, pre-1996 flag
-/// and rationale in parallel arrays. About 7 bytes a row; a lookup is one binary search over a short run.
+/// One PTP table version in compressed-sparse-row form: for each column-1 code id, a sorted run of column-2 ids (a pair
+/// with several rows repeats its id, rows in file order), with each row's window and <see cref="PtpMeta"/> in parallel
+/// arrays. About 7 bytes a row; a lookup is one binary search over a short run.
 /// </summary>
-internal sealed class PtpIndex
+internal sealed class PtpIndex : ITableIndex
 {
-    // Meta byte: bits 0-1 indicator (0, 1, 2 = "9"), bit 2 prior-to-1996, bits 3-7 rationale index.
-    internal const int MaxRationales = 32;
-
     internal PtpIndex(int[] offsets, ushort[] column2, ushort[] effective, ushort[] deletion, byte[] meta, string[] rationales)
     {
         Offsets = offsets;
@@ -20,6 +19,8 @@ internal sealed class PtpIndex
         Rationales = rationales;
         (OutSignatures, InSignatures) = Signatures(offsets, column2);
     }
+
+    public TableKind Kind => TableKind.Ptp;
 
     // Per code, a 256-bit signature of its column-2 partners (out) and of the codes it is column 2 of (in). Most code
     // pairs on a claim have no edit; two bit tests in arrays small enough for L2 reject ~95% of them before the binary
@@ -58,16 +59,19 @@ internal sealed class PtpIndex
 
     public int RowCount => Column2.Length;
 
-    internal static byte PackMeta(ModifierIndicator indicator, bool prior1996, int rationale)
-        => (byte)((indicator switch { ModifierIndicator.NotAllowed => 0, ModifierIndicator.Allowed => 1, _ => 2 })
-                  | (prior1996 ? 4 : 0) | (rationale << 3));
-
-    internal static ModifierIndicator IndicatorOf(byte meta) => (meta & 3) switch
+    public int RowsNeverInForce
     {
-        0 => ModifierIndicator.NotAllowed,
-        1 => ModifierIndicator.Allowed,
-        _ => ModifierIndicator.NotApplicable,
-    };
+        get
+        {
+            var n = 0;
+            for (var r = 0; r < Effective.Length; r++) if (Deletion[r] < Effective[r]) n++;
+            return n;
+        }
+    }
+
+    public long IndexBytes => Offsets.Length * 4L + Column2.Length * 7L + (OutSignatures.Length + InSignatures.Length) * 8L;
+
+    internal PtpMeta MetaOf(int row) => new(Meta[row]);
 
     /// <summary>The rows [start, end) for the ordered pair (column 1, column 2); empty when there are none.</summary>
     internal (int Start, int End) Find(int column1, int column2)
@@ -80,7 +84,6 @@ internal sealed class PtpIndex
         var hi = Offsets[column1 + 1];
         var keys = Column2;
         var target = (ushort)column2;
-        // lower bound
         while (lo < hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
@@ -92,17 +95,67 @@ internal sealed class PtpIndex
         return (lo, end);
     }
 
+    /// <summary>The row of the pair's rows [start, end) that is an edit on the day: indicator 9 rows never are, and where
+    /// windows overlap the stricter row (indicator 0) decides. -1 when none is.</summary>
+    internal int InForce(int start, int end, ushort day)
+    {
+        var best = -1;
+        for (var r = start; r < end; r++)
+        {
+            var meta = new PtpMeta(Meta[r]);
+            if (meta.IsNoEdit || !NcciDate.InForce(Effective[r], Deletion[r], day)) continue;
+            if (best < 0 || (meta.IsStrict && !new PtpMeta(Meta[best]).IsStrict)) best = r;
+        }
+        return best;
+    }
+
     internal PtpEdit Row(int row, CodeIndex codes, int column1)
     {
-        var meta = Meta[row];
-        return new PtpEdit(
-            codes.CodeOf(column1),
-            codes.CodeOf(Column2[row]),
-            (meta & 4) != 0,
-            NcciDate.FromDay(Effective[row]),
-            NcciDate.FromDayOrOpen(Deletion[row]),
-            IndicatorOf(meta),
-            Rationales[meta >> 3]);
+        var meta = MetaOf(row);
+        return new PtpEdit(codes.CodeOf(column1), codes.CodeOf(Column2[row]), meta.PriorTo1996, NcciDate.FromDay(Effective[row]),
+            NcciDate.FromDayOrOpen(Deletion[row]), meta.Indicator, Rationales[meta.Rationale]);
+    }
+
+    public void MarkCodes(Span<bool> used)
+    {
+        for (var c1 = 0; c1 < Offsets.Length - 1; c1++)
+            if (Offsets[c1 + 1] > Offsets[c1]) used[c1] = true;
+        foreach (var c2 in Column2) used[c2] = true;
+    }
+
+    public ITableIndex Remap(ReadOnlySpan<ushort> map, int codeCount)
+    {
+        // Ids follow code order in every code index, so remapping keeps every run sorted.
+        var offsets = new int[codeCount + 1];
+        for (var i = 0; i < map.Length; i++)
+            if (Offsets[i + 1] > Offsets[i]) offsets[map[i] + 1] = Offsets[i + 1] - Offsets[i];
+        for (var i = 1; i < offsets.Length; i++) offsets[i] += offsets[i - 1];
+        var column2 = new ushort[Column2.Length];
+        for (var i = 0; i < column2.Length; i++) column2[i] = map[Column2[i]];
+        return new PtpIndex(offsets, column2, Effective, Deletion, Meta, Rationales);
+    }
+
+    public void Write(SnapshotWriter w)
+    {
+        w.Array<int>(Offsets);
+        w.Array<ushort>(Column2);
+        w.Array<ushort>(Effective);
+        w.Array<ushort>(Deletion);
+        w.Array<byte>(Meta);
+        w.Strings(Rationales);
+    }
+
+    internal static PtpIndex Read(ref SnapshotReader r, int codes)
+    {
+        var offsets = SnapshotChecks.Offsets(ref r, codes);
+        var column2 = SnapshotChecks.Ids(ref r, codes, offsets[^1], allowNone: false);
+        var effective = r.Array<ushort>(column2.Length);
+        var deletion = r.Array<ushort>(column2.Length);
+        var meta = r.Array<byte>(column2.Length);
+        var rationales = r.Strings(PtpMeta.MaxRationales);
+        foreach (var m in meta)
+            if (!new PtpMeta(m).IsValid(rationales.Length)) throw r.Corrupt("a PTP row has an invalid indicator or names a missing rationale");
+        return new PtpIndex(offsets, column2, effective, deletion, meta, rationales);
     }
 }
 
