@@ -9,8 +9,9 @@ namespace CodePairs.Rules.X12;
 /// <param name="LineNumbers">For each line the engine judged (in order), its 1-based position among the claim's service lines.</param>
 /// <param name="LineNotes">For each judged line, how its units or date were read when that is not plain (a span, minutes, a fraction); null when none is.</param>
 /// <param name="NotChecked">Service lines read but not checked (no HC code), with the reason.</param>
+/// <param name="RevenueCodes">837I: each judged line's revenue code (SV2-01); null for an 837P.</param>
 public sealed record X12ClaimInfo(int ClaimSegment, int ServiceLines, IReadOnlyList<int> LineNumbers, IReadOnlyList<string?>? LineNotes,
-    IReadOnlyList<X12NotChecked> NotChecked);
+    IReadOnlyList<X12NotChecked> NotChecked, IReadOnlyList<string?>? RevenueCodes = null);
 
 /// <summary>A service line that was read but not checked: its position in the claim, its segment, what it carries and why.</summary>
 public sealed record X12NotChecked(int Line, int Segment, string Code, string Reason);
@@ -176,6 +177,7 @@ internal sealed class X12ClaimDraft
         // Most claims have every line checked: their line numbers are 1..n, one shared array per n.
         var numbers = notChecked is null ? Identity(checkedLines) : new int[checkedLines];
         string?[]? notes = null;
+        var revenue = _kind == X12Kind.Institutional ? new string?[checkedLines] : null;
         var claimDate = DateOnly.MaxValue;
         var k = 0;
         foreach (var line in _lines)
@@ -196,6 +198,7 @@ internal sealed class X12ClaimDraft
             var modifiers = line.ModifierCount == 0 ? [] : line.Modifiers.AsSpan(0, line.ModifierCount).ToArray();
             lines[k] = new ClaimLine(line.Code, modifiers, units, from);
             inputLines[k] = line.ServiceSegment;
+            if (revenue is not null) revenue[k] = line.RevenueCode;
             if (notChecked is not null) numbers[k] = line.Number;
             if (from < claimDate) claimDate = from;
             k++;
@@ -203,7 +206,7 @@ internal sealed class X12ClaimDraft
         var setting = _kind == X12Kind.Institutional ? Setting.Hospital : Setting.Practitioner;
         return new BatchClaim(new Claim(setting, claimDate, lines, _id), inputLines)
         {
-            X12 = new X12ClaimInfo(_segment, _lines.Count, numbers, notes, notChecked ?? (IReadOnlyList<X12NotChecked>)[]),
+            X12 = new X12ClaimInfo(_segment, _lines.Count, numbers, notes, notChecked ?? (IReadOnlyList<X12NotChecked>)[], revenue),
         };
     }
 

@@ -27,6 +27,7 @@ public class X12ReaderTests
         Assert.Equal(["59"], first.Claim.Lines[1].Modifiers.Select(m => m.ToString()));
         Assert.Equal([26, 29], first.InputLines); // the SV1 segments
         Assert.Equal(21, first.X12!.ClaimSegment);
+        Assert.Null(first.X12.RevenueCodes);
         Assert.All(first.Claim.Lines, l => Assert.Equal(Aug3, l.DateOfService));
 
         var spans = ClaimOf(items, "PCN-P-0002").Claim.Lines;
@@ -105,6 +106,7 @@ public class X12ReaderTests
         Assert.Equal(["99291", "13121", "13120"], outpatient.Claim.Lines.Select(l => l.Code.ToString()));
         Assert.Equal(Aug3, outpatient.Claim.Lines[0].DateOfService); // no line date: the statement dates (DTP*434)
         Assert.Equal([1, 3, 4], outpatient.X12!.LineNumbers);
+        Assert.Equal(["0450", "0360", "0360"], outpatient.X12.RevenueCodes!); // SV2-01, kept with each judged line
         Assert.Equal(new X12NotChecked(2, 27, "revenue 0250", "not checked: revenue code 0250 without a procedure code (SV202 is empty): NCCI edits need a HCPCS/CPT code"),
             Assert.Single(outpatient.X12.NotChecked));
 
