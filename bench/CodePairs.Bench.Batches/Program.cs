@@ -9,8 +9,12 @@ using CodePairs.Rules.Generation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-// Usage: dotnet run -c Release --project bench/CodePairs.Bench.Batches -- [--lines 1000000] [--chunk-mib 64] [--workers 2]
+// Usage: dotnet run -c Release --project bench/CodePairs.Bench.Batches -- [--lines 1000000] [--chunk-mib 64] [--workers 2] [--faults 0.1]
+//        ... -- chaos run|clean ...   (the kill -9 / rerun checks: scripts/chaos.sh)
+//        ... -- hostile [--full]      (peak memory on the hostile files of issue 11)
 // Needs Azurite on 127.0.0.1 (bash scripts/azurite.sh start).
+if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "hostile") return await Hostile.RunAsync(args[1..]);
 var lines = Arg("--lines", 1_000_000L);
 var chunkMiB = Arg("--chunk-mib", 64L);
 var workers = (int)Arg("--workers", 2L);
@@ -22,7 +26,7 @@ var loaded = new LoadedRules(rules, new ClaimValidator(rules), "rs-bench", DateT
 // 1. A CSV of claims of 1-8 lines over the generated release's codes (streamed to a temp file, not held in memory).
 var path = Path.Combine(Path.GetTempPath(), $"codepairs-batch-{lines}.csv");
 var clock = Stopwatch.StartNew();
-Generate(path, lines, rules);
+BatchFile.Generate(path, lines, rules);
 var bytes = new FileInfo(path).Length;
 Console.WriteLine($"generated {lines:N0} lines, {bytes / 1048576.0:N1} MiB in {clock.Elapsed.TotalSeconds:N1} s");
 
@@ -35,7 +39,7 @@ if (args.Contains("--engine-only"))
         loaded.Validator, new StreamWriter(Stream.Null), new StreamWriter(Stream.Null));
     Console.WriteLine($"engine only: {summary.LinesIn:N0} lines in {clock.Elapsed.TotalSeconds:N2} s = {summary.LinesIn / clock.Elapsed.TotalSeconds:N0} lines/s");
     File.Delete(path);
-    return;
+    return 0;
 }
 
 var tag = Guid.NewGuid().ToString("N")[..10];
@@ -47,7 +51,13 @@ var blobs = new BlobServiceClient(cs);
 var queues = new QueueServiceClient(cs, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 var input = blobs.GetBlobContainerClient(options.InputContainer);
 await input.CreateIfNotExistsAsync();
-var processor = new BatchProcessor(blobs, queues, new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
+// The processor gets the door's own clients (BatchStorage retries), failing a share of requests with --faults.
+var faultRate = args.Contains("--faults") ? double.Parse(args[Array.IndexOf(args, "--faults") + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+var faults = new CodePairs.Functions.Tests.Faults.FaultInjectionPolicy(faultRate, seed: 11);
+var settings = new CodePairs.Storage.StorageSettings("CodePairsStorage", cs, null, null, null, null, null);
+var processor = new BatchProcessor(BatchStorage.Blobs(settings, o => CodePairs.Functions.Tests.Faults.FaultInjectionPolicy.Install(o, faults)),
+    BatchStorage.Queues(settings, o => CodePairs.Functions.Tests.Faults.FaultInjectionPolicy.Install(o, faults)),
+    new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
 
 try
 {
@@ -82,6 +92,10 @@ try
     Console.WriteLine($"status {s.Status}: {s.LinesIn:N0} lines in = {s.LinesValidated:N0} validated + {s.LinesRejected:N0} rejected; {s.Claims:N0} claims, {s.ClaimsClean:N0} clean; chunks {s.Chunks}");
     Console.WriteLine($"upload {upload.TotalSeconds:N1} s; trigger body to results committed {processing.TotalSeconds:N1} s (trigger body alone {planned.TotalSeconds:N1} s: plan, or plan + the whole one-chunk file)");
     Console.WriteLine($"lines/s: processing {s.LinesIn / processing.TotalSeconds:N0}; upload + processing {s.LinesIn / (upload + processing).TotalSeconds:N0}");
+    if (faultRate > 0)
+        Console.WriteLine($"faults {faultRate:P0}: {faults.InjectedTotal} of {faults.Requests} requests ({string.Join(", ", faults.Injected.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))})");
+    Console.WriteLine($"results sha256 {Sha256(processor.Output.GetBlobClient(BatchNames.Prefix("bench.csv", s.Input.ETag) + BatchNames.Results))}, " +
+                      $"rejected sha256 {Sha256(processor.Output.GetBlobClient(BatchNames.Prefix("bench.csv", s.Input.ETag) + BatchNames.Rejected))}");
     Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MiB (file {bytes / 1048576.0:N0} MiB); GC heap now {GC.GetTotalMemory(false) / 1048576.0:N0} MiB");
 }
 finally
@@ -92,34 +106,18 @@ finally
     File.Delete(path);
 }
 
+return 0;
+
+static string Sha256(BlobClient blob)
+{
+    using var stream = blob.OpenRead();
+    return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16];
+}
+
 long Arg(string name, long fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1]) : fallback;
-}
-
-static void Generate(string path, long lines, RuleSet rules)
-{
-    var codes = Enumerable.Range(0, rules.Codes.Count).Select(rules.Codes.TextOf).ToArray();
-    var modifiers = new[] { "", "", "", "", "59", "XU", "25", "LT" };
-    var random = new Random(42);
-    using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-    w.Write("claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units\n");
-    long written = 0, claim = 0;
-    while (written < lines)
-    {
-        var n = (int)Math.Min(1 + random.Next(8), lines - written);
-        claim++;
-        for (var i = 0; i < n; i++)
-        {
-            w.Write('C'); w.Write(claim); w.Write(",2026-08-");
-            w.Write(random.Next(1000) == 0 ? "32" : "03"); // about 0.1 % bad dates
-            w.Write(','); w.Write(codes[random.Next(codes.Length)]); w.Write(',');
-            w.Write(modifiers[random.Next(modifiers.Length)]); w.Write(",,,,");
-            w.Write(random.Next(20) == 0 ? '2' : '1'); w.Write('\n');
-        }
-        written += n;
-    }
 }
 
 internal sealed class FixedRules(LoadedRules loaded) : IActiveRules

@@ -102,6 +102,70 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         });
     }
 
+    /// <summary><c>rules changes</c>: what changed in one table between two versions or two dates, for some codes.</summary>
+    public int Changes(string snapshotPath, string table, string from, string to, string? codes, bool json)
+    {
+        if (!Tables.TryParse(table, out var id)) return Usage($"--table: '{table}' is not a table ({string.Join(", ", Tables.All.Select(t => t.Name()))})");
+        if (!TableChanges.TryParseCodes(codes, out var ranges, out var codeError)) return Usage($"--codes: {codeError}");
+        return Guard(() =>
+        {
+            var rules = Load(snapshotPath);
+            if (!TableChanges.TryBetween(rules, id, from, to, ranges, out var report, out var problems))
+                return Usage(string.Join("; ", problems.Select(p => $"--{p.Field}: {p.Reason}")));
+            if (json)
+            {
+                output.WriteLine(JsonSerializer.Serialize(new { report!.Table, report.From, report.To, Counts = report.Counts, Total = report.Changes.Count, report.Changes }, Json));
+                return ExitCodes.Ok;
+            }
+            output.WriteLine($"{id.Name()}: {report!.From} → {report.To}{(codes is null ? "" : $", codes {codes}")}: {report.Changes.Count:N0} change(s)" +
+                             (report.Counts.Count == 0 ? "" : $" ({string.Join(", ", report.Counts.Select(c => $"{c.Value:N0} {Name(c.Key)}"))})"));
+            if (report.Changes.Count == 0) return ExitCodes.Ok;
+            output.WriteLine($"  {"change",-8} {"code",-6} {(id.Kind() == TableKind.Mue ? "" : id.Kind() == TableKind.Ptp ? "column 2" : "primary "),-8} what");
+            foreach (var c in report.Changes)
+                output.WriteLine($"  {Name(c.Kind),-8} {c.Code,-6} {c.Other ?? "",-8} {Describe(c)}");
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static string Name(ChangeKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>One change in words: the row after (added), before (deleted, removed), or the fields that changed.</summary>
+    private static string Describe(TableChange c) => c.Kind switch
+    {
+        ChangeKind.Added => Row(c.After!),
+        ChangeKind.Deleted when c.After?.Deletion is { } d => $"deleted {d:yyyy-MM-dd} ({Row(c.Before!)})",
+        ChangeKind.Deleted => $"no longer in force ({Row(c.Before!)})",
+        ChangeKind.Removed => $"no longer in the file ({Row(c.Before!)})",
+        _ => string.Join("; ", c.Fields.Select(f => $"{f} {Field(c.Before!, f)} → {Field(c.After!, f)}")),
+    };
+
+    private static string Row(ChangeRow r)
+    {
+        var parts = new List<string>();
+        if (r.Value is { } v) parts.Add($"MUE {v}, MAI {r.AdjudicationIndicator}");
+        if (r.ModifierIndicator is { } i) parts.Add($"indicator {i}");
+        if (r.Type is { } t) parts.Add($"type {t}");
+        if (r.Effective is { } e) parts.Add($"{e:yyyy-MM-dd} to {(r.Deletion is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "*")}");
+        if (r.Rationale is { } ra) parts.Add(ra);
+        return string.Join(", ", parts);
+    }
+
+    private static string Field(ChangeRow r, string field) => field switch
+    {
+        "effective" => r.Effective?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-",
+        "deletion" => r.Deletion?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "*",
+        "modifierIndicator" => r.ModifierIndicator?.ToString(CultureInfo.InvariantCulture) ?? "-",
+        "priorTo1996" => r.PriorTo1996?.ToString() ?? "-",
+        "rationale" => $"'{r.Rationale}'",
+        "type" => r.Type?.ToString(CultureInfo.InvariantCulture) ?? "-",
+        "addOnDeletion" => r.AddOnDeletion?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "*",
+        "primaryDeletion" => r.PrimaryDeletion?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "*",
+        "notes" => $"'{r.Notes}'",
+        "value" => r.Value?.ToString(CultureInfo.InvariantCulture) ?? "-",
+        "adjudicationIndicator" => r.AdjudicationIndicator?.ToString(CultureInfo.InvariantCulture) ?? "-",
+        _ => "?",
+    };
+
     public int Code(string snapshotPath, string code, string? date, string? setting, bool history, bool json)
     {
         return Guard(() =>

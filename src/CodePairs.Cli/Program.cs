@@ -37,7 +37,18 @@ var publish = new Command("publish", "Put table versions into the rule store (Ta
 publish.SetAction(p => new PublishCommand(commands, Console.Out, Console.Error).Run(p.GetValue(publishInputs)!, p.GetValue(publishConnection),
     !p.GetValue(publishNoActivate), p.GetValue(publishParts), p.GetValue(publishKeep)));
 
-var rules = new Command("rules", "Rule snapshots: import CMS files, inspect, profile a code, publish to storage") { import, inspect, code, publish };
+var changesSnapshot = new Argument<string>("snapshot") { Description = "a snapshot holding the versions (or dates) to compare" };
+var changesTable = new Option<string>("--table", "-t") { Description = "ptp-practitioner, ptp-hospital, aoc, mue-practitioner, mue-hospital or mue-dme", Required = true };
+var changesFrom = new Option<string>("--from") { Description = "a version of the table (v322r0, AOC_V2026Q2, 2026-07-01) or a date YYYY-MM-DD", Required = true };
+var changesTo = new Option<string>("--to") { Description = "a version of the table or a date YYYY-MM-DD", Required = true };
+var changesCodes = new Option<string>("--codes") { Description = "only changes naming these codes or ranges, e.g. 77003,62320-62329" };
+var changesJson = new Option<bool>("--json") { Description = "print the report as JSON" };
+var changes = new Command("changes", "What changed in a table between two versions, or between the versions in force on two dates")
+    { changesSnapshot, changesTable, changesFrom, changesTo, changesCodes, changesJson };
+changes.SetAction(p => commands.Changes(p.GetValue(changesSnapshot)!, p.GetValue(changesTable)!, p.GetValue(changesFrom)!, p.GetValue(changesTo)!,
+    p.GetValue(changesCodes), p.GetValue(changesJson)));
+
+var rules = new Command("rules", "Rule snapshots: import CMS files, inspect, profile a code, compare versions, publish to storage") { import, inspect, code, changes, publish };
 
 var checkSnapshot = new Argument<string>("snapshot") { Description = "a snapshot written by 'rules import'" };
 var checkClaims = new Argument<string>("claims") { Description = "claims.csv (claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]), claims.jsonl, or an X12 837P/837I file (.837, .x12, .edi, or .txt starting with ISA)" };

@@ -51,6 +51,11 @@ public sealed class PublishCommand(Commands commands, TextWriter output, TextWri
                 : $"rule set {result.RuleSetId} is verified, not activated");
             foreach (var t in result.Tables.GroupBy(t => t.Table))
                 output.WriteLine($"  {t.Key.Name(),-18} {string.Join(", ", t.Select(x => $"{x.Version} (from {x.EffectiveFrom:yyyy-MM-dd})"))}");
+            if (result.Changes.Count > 0) output.WriteLine("what changed (codepairs rules changes lists every row):");
+            foreach (var c in result.Changes)
+                output.WriteLine($"  {c.Table.Name(),-18} {c.From} → {c.To}: {c.Total:N0} change(s)" +
+                                 (c.Counts.Count == 0 ? "" : $" ({string.Join(", ", c.Counts.Select(k => $"{k.Value:N0} {k.Key.ToString().ToLowerInvariant()}"))})") +
+                                 (c.MostAffected.Count == 0 ? "" : $"; most affected: {string.Join(", ", c.MostAffected.Take(10).Select(a => $"{a.Code} ({a.Changes})"))}"));
             return ExitCodes.Ok;
         });
 

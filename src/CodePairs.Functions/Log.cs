@@ -69,6 +69,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Batch chunk message without a plan (etag {ETag}); ignored")]
     public static partial void BatchPlanMissing(ILogger logger, string etag);
 
+    /// <summary>The name is never logged (it may carry patient data): the reason says what is wrong, the hash which blob.</summary>
+    [LoggerMessage(EventId = 208, Level = LogLevel.Warning, Message = "Batch blob refused: {Reason} (name sha256 {NameHash}); nothing is read or written for it")]
+    public static partial void BatchNameRefused(ILogger logger, string reason, string nameHash);
+
+    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "Message on queue {Queue} refused: {Reason}; dropped")]
+    public static partial void BatchMessageRefused(ILogger logger, string queue, string reason);
+
     [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Unhandled exception in function {Function}; answered 500 (trace {TraceId})")]
     public static partial void Unhandled(ILogger logger, Exception exception, string function, string? traceId);
 }

@@ -31,7 +31,11 @@ public sealed record VersionOutcome(TableId Table, string Version, string Key, D
 /// <summary>What a publish did: the table versions it staged, the rule set they now belong to and whether it serves.</summary>
 /// <param name="Unchanged">The drop held nothing the active rule set did not already hold: no new rule set.</param>
 public sealed record PublishResult(string RuleSetId, IReadOnlyList<VersionOutcome> Versions, IReadOnlyList<TableRef> Tables, bool Activated,
-    bool Unchanged, string? Previous, long EntityWrites);
+    bool Unchanged, string? Previous, long EntityWrites)
+{
+    /// <summary>What each new table version changed against its table's previous version.</summary>
+    public IReadOnlyList<ChangeSummary> Changes { get; init; } = [];
+}
 
 /// <summary>A step of the protocol that found something wrong (verification): nothing was activated.</summary>
 public sealed class PublishException(string message) : Exception(message);
@@ -81,13 +85,14 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
                 return new PublishResult(id, outcomes, tables, false, true, active.Previous, writes);
 
             tally.Step($"compose {id}");
-            await ComposeAsync(id, state, tables, origin, active?.Id, ct).ConfigureAwait(false);
-            if (!options.Activate) return new PublishResult(id, outcomes, tables, false, false, active?.Id, writes);
+            var changes = Summaries(held, drop, tables);
+            await ComposeAsync(id, state, tables, origin, active?.Id, changes, ct).ConfigureAwait(false);
+            if (!options.Activate) return new PublishResult(id, outcomes, tables, false, false, active?.Id, writes) { Changes = changes };
             try
             {
                 tally.Step($"activate {id}");
                 await FlipAsync(id, pointer, active, options, ct).ConfigureAwait(false);
-                return new PublishResult(id, outcomes, tables, true, false, active?.Id, writes);
+                return new PublishResult(id, outcomes, tables, true, false, active?.Id, writes) { Changes = changes };
             }
             catch (PointerConflictException) when (attempt < 3)
             {
@@ -180,7 +185,8 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         => items.Count == 0 ? [] : new[] { 0, items.Count / 3, items.Count / 2, 2 * items.Count / 3, items.Count - 1 }.Distinct().Select(i => items[i]);
 
     /// <summary>Writes the rule set's snapshot (checked by reading it back) and its catalogue entry, verified.</summary>
-    private async Task ComposeAsync(string id, RuleSet state, IReadOnlyList<TableRef> tables, string origin, string? previous, CancellationToken ct)
+    private async Task ComposeAsync(string id, RuleSet state, IReadOnlyList<TableRef> tables, string origin, string? previous,
+        IReadOnlyList<ChangeSummary> changes, CancellationToken ct)
     {
         var existing = await catalog.GetRuleSetAsync(id, ct).ConfigureAwait(false);
         if (existing is { SnapshotSha256: not null, Status: not RuleSetStatus.Deleted }) return;
@@ -191,8 +197,8 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         if (check.Versions.Count != tables.Count) throw new PublishException($"verification failed: the snapshot of {id} does not read back");
         buffer.Position = 0;
         var sha = await snapshots.UploadAsync(BlobSnapshotStore.RuleSetBlob(id), buffer, ct).ConfigureAwait(false);
-        await catalog.UpsertRuleSetAsync(new RuleSetEntry(id, RuleSetStatus.Verified, tables, origin, previous, sha, existing?.CreatedAt ?? _clock.GetUtcNow(), null), ct)
-            .ConfigureAwait(false);
+        await catalog.UpsertRuleSetAsync(new RuleSetEntry(id, RuleSetStatus.Verified, tables, origin, previous, sha, existing?.CreatedAt ?? _clock.GetUtcNow(), null)
+            { Changes = changes }, ct).ConfigureAwait(false);
     }
 
     /// <summary>The commit point: the pointer moves (ETag-conditional), the new rule set is active, the old one retired.</summary>
@@ -267,6 +273,26 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         {
             public void Report(int value) => report(value);
         }
+    }
+
+    /// <summary>What each new table version of the drop changed against the version of its table before it (the held
+    /// one it replaces, else the latest held one that starts earlier): counts per kind and the 50 most affected codes.
+    /// A table's first version is all "added".</summary>
+    private static IReadOnlyList<ChangeSummary> Summaries(RuleSet? held, RuleSet drop, IReadOnlyList<TableRef> tables)
+    {
+        var summaries = new List<ChangeSummary>();
+        foreach (var v in drop.Versions)
+        {
+            if (!tables.Any(t => t.Table == v.Table && t.Key == v.Key)) continue;
+            var earlier = held?.VersionsOf(v.Table).Where(h => h.Key != v.Key && h.EffectiveFrom <= v.EffectiveFrom).MaxBy(h => h.EffectiveFrom);
+            if (earlier is null)
+            {
+                summaries.Add(new ChangeSummary(v.Table, "(none)", v.Version, new Dictionary<ChangeKind, int> { [ChangeKind.Added] = v.Rows }, v.Rows, []));
+                continue;
+            }
+            summaries.Add(TableChanges.Between(earlier, v).Summary(50));
+        }
+        return summaries;
     }
 
     public static TableRef Ref(TableVersion v) => new(v.Table, v.Key, v.Version, v.EffectiveFrom);

@@ -96,7 +96,15 @@ public sealed class TableRuleCatalog : IRuleCatalog
             ["CreatedAt"] = entry.CreatedAt,
             ["ActivatedAt"] = entry.ActivatedAt,
             ["LastError"] = Clip(entry.LastError),
+            ["Changes"] = ChangesJson(entry.Changes),
         }, ct);
+
+    /// <summary>The change summaries as JSON, their most affected codes cut first if the property would outgrow 64 KiB.</summary>
+    private static string ChangesJson(IReadOnlyList<ChangeSummary> changes)
+    {
+        var json = JsonSerializer.Serialize(changes, Json);
+        return json.Length <= 30_000 ? json : JsonSerializer.Serialize(changes.Select(c => c with { MostAffected = c.MostAffected.Take(10).ToArray() }), Json);
+    }
 
     private static RuleSetEntry ToRuleSet(TableEntity e) => new(
         e.RowKey,
@@ -107,7 +115,10 @@ public sealed class TableRuleCatalog : IRuleCatalog
         e.GetString("SnapshotSha256"),
         e.GetDateTimeOffset("CreatedAt") ?? throw Corrupt(e, "CreatedAt"),
         e.GetDateTimeOffset("ActivatedAt"),
-        e.GetString("LastError"));
+        e.GetString("LastError"))
+    {
+        Changes = JsonSerializer.Deserialize<ChangeSummary[]>(e.GetString("Changes") ?? "[]", Json) ?? [],
+    };
 
     // ---- the pointer ----
 

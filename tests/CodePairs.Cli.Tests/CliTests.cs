@@ -132,3 +132,43 @@ public sealed class CliTests : IDisposable
         Assert.Contains("loaded 3 table version(s):", _out.ToString());
     }
 }
+
+public sealed class ChangesCommandTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "codepairs-changes-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _err = new();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void ListsTheChangesBetweenTwoQuartersReadablyAndAsJson()
+    {
+        var commands = new Commands(_out, _err);
+        Directory.CreateDirectory(_folder);
+        Assert.Equal(ExitCodes.Ok, commands.Generate(Path.Combine(_folder, "q3"), "small", 4, 0, "v322r0", "mue-practitioner"));
+        Assert.Equal(ExitCodes.Ok, commands.Generate(Path.Combine(_folder, "q4"), "small", 5, 0, "v323r0", "mue-practitioner"));
+        foreach (var q in new[] { "q3", "q4" }) File.Delete(Path.Combine(_folder, q, "release.json")); // one drop of two quarters: no manifest
+        var snap = Path.Combine(_folder, "two.snap");
+        Assert.Equal(ExitCodes.Ok, commands.Import([Path.Combine(_folder, "q3"), Path.Combine(_folder, "q4")], snap));
+        _out.GetStringBuilder().Clear();
+
+        Assert.Equal(ExitCodes.Ok, commands.Changes(snap, "mue-practitioner", "2026-07-01", "2026-10-01", null, json: false));
+        var text = _out.ToString();
+        Assert.Matches(@"^mue-practitioner: 2026-07-01 → 2026-10-01: [\d,]+ change\(s\) \(", text);
+        Assert.Matches(@"\n  (added|removed|raised|lowered|revised)\s+\w{5}", text);
+
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, commands.Changes(snap, "mue-practitioner", "2026-09-30", "2026-10-01", null, json: true));
+        using var doc = System.Text.Json.JsonDocument.Parse(_out.ToString());
+        Assert.Equal("mue-practitioner", doc.RootElement.GetProperty("table").GetString());
+        Assert.True(doc.RootElement.GetProperty("total").GetInt32() > 0);
+
+        Assert.Equal(ExitCodes.Usage, commands.Changes(snap, "mue", "2026-07-01", "2026-10-01", null, false));
+        Assert.Equal(ExitCodes.Usage, commands.Changes(snap, "mue-practitioner", "v999r0", "2026-10-01", null, false));
+        Assert.Contains("--from: 'v999r0' is neither a date YYYY-MM-DD nor a mue-practitioner version held (2026-07-01, 2026-10-01)", _err.ToString());
+    }
+}

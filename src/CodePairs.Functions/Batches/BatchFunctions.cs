@@ -60,7 +60,9 @@ public sealed class BatchFunctions(BatchProcessor processor)
         var limit = processor.MaxSubmitBytes;
         if (request.ContentLength is { } length && length > limit) return Problems.PayloadTooLarge(limit);
         if (request.ContentLength is 0) return Problems.BadRequest("Empty batch", "The request body is empty: send the file's bytes.");
-        var status = await processor.SubmitAsync(request.Body, extension, media, cancellationToken);
+        BatchStatusView status;
+        try { status = await processor.SubmitAsync(new SubmitBodyStream(request.Body, limit), extension, media, cancellationToken); }
+        catch (SubmitBodyTooLargeException) { return Problems.PayloadTooLarge(limit); } // nothing was committed
         var location = $"/api/v1/batches/{status.Id}";
         return TypedResults.Accepted(location, status);
     }
@@ -69,7 +71,10 @@ public sealed class BatchFunctions(BatchProcessor processor)
     public async Task<IResult> BatchStatus(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/batches/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var status = await processor.GetStatusAsync(id, cancellationToken);
+        // The id becomes a storage path: only the documented shape goes on; anything else is a 400, never a lookup.
+        if (!BatchId.TryParse(id, out var batchId, out var reason))
+            return Problems.BadRequest("Invalid batch id", $"The id is not a batch id ({reason}): it is the {BatchId.Shape}.");
+        var status = await processor.GetStatusAsync(batchId, cancellationToken);
         return status is null
             ? Problems.NotFound("No such batch", "No batch has this id: it is the 'id' returned by POST /api/v1/batches (base64url of the input name, a dot, its ETag).")
             : TypedResults.Ok(status);

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text;
 
 namespace CodePairs.Functions.Batches;
@@ -12,23 +11,21 @@ public static class BatchNames
     /// <summary>The ETag without quotes (Azure's are <c>"0x8DC…"</c>).</summary>
     public static string Tag(string etag) => etag.Trim('"');
 
-    /// <summary>The output folder in the output container: <c>&lt;name&gt;.&lt;etag&gt;/</c>.</summary>
-    public static string Prefix(string name, string etag) => $"{name}.{Tag(etag)}/";
+    /// <summary>
+    /// The output folder in the output container: <c>&lt;name&gt;.&lt;etag&gt;/</c>. The last guard before a storage
+    /// path: a name that is not a <see cref="BatchBlobName"/> (or an ETag that is not a <see cref="BatchETag"/>) throws,
+    /// so no caller can build a path outside its folder; the doors parse first and answer 400 or refuse the event.
+    /// </summary>
+    public static string Prefix(string name, string etag) => $"{BatchBlobName.Parse(name)}.{BatchETag.Parse(etag)}/";
 
-    /// <summary>The URL-safe batch id: base64url of the input name, a dot, the ETag.</summary>
-    public static string Id(string name, string etag) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name)) + "." + Tag(etag);
+    /// <summary>The URL-safe batch id: base64url of the input name, a dot, the ETag (see <see cref="BatchId"/>).</summary>
+    public static string Id(string name, string etag) => new BatchId(BatchBlobName.Parse(name), BatchETag.Parse(etag)).ToString();
 
     public static bool TryParseId(string? id, out string name, out string etag)
     {
-        name = etag = "";
-        if (string.IsNullOrEmpty(id) || id.Length > 2048) return false;
-        var dot = id.LastIndexOf('.');
-        if (dot <= 0 || dot == id.Length - 1) return false;
-        etag = id[(dot + 1)..];
-        if (!etag.All(char.IsAsciiLetterOrDigit)) return false;
-        try { name = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(id.AsSpan(0, dot))); }
-        catch (FormatException) { return false; }
-        return name.Length > 0;
+        var ok = BatchId.TryParse(id, out var parsed, out _);
+        (name, etag) = ok ? (parsed.Name.Value, parsed.ETag.Value) : ("", "");
+        return ok;
     }
 
     /// <summary>Deterministic block id of output part <paramref name="part"/> of chunk <paramref name="chunk"/> (all ids have one length).</summary>

@@ -1,4 +1,5 @@
 using CodePairs.Rules;
+using CodePairs.Rules.Batch;
 using CodePairs.Storage;
 
 namespace CodePairs.Functions.Batches;
@@ -23,6 +24,17 @@ public sealed class BatchOptions
 
     /// <summary>Largest body accepted by <c>POST /api/v1/batches</c> (bytes).</summary>
     public long MaxSubmitBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Gzip files: the most bytes one may inflate to, the most bytes out per byte in (checked past 16 MiB
+    /// out) and the most seconds spent inflating; past any, the batch fails for its content (issue 11).</summary>
+    public long GzipMaxBytes { get; set; } = GzipLimits.Default.MaxBytesOut;
+    public int GzipMaxRatio { get; set; } = GzipLimits.Default.MaxRatio;
+    public int GzipMaxSeconds { get; set; } = (int)GzipLimits.Default.MaxTime.TotalSeconds;
+
+    public GzipLimits Gzip() => GzipLimits.Default with
+    {
+        MaxBytesOut = GzipMaxBytes, MaxRatio = GzipMaxRatio, MaxTime = TimeSpan.FromSeconds(GzipMaxSeconds),
+    };
 
     public string InputContainer { get; set; } = StorageNames.BatchesInContainer;
     public string OutputContainer { get; set; } = StorageNames.BatchesOutContainer;

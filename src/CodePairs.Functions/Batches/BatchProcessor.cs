@@ -34,6 +34,12 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>Test hook: called after each staged output part with (chunk, part count).</summary>
     internal Action<int, int>? AfterStage { get; set; }
 
+    /// <summary>Test and chaos hook: called at the protocol's crash points (<see cref="CrashPoints"/>), e.g. to die there.</summary>
+    internal Action<string>? AtPoint { get; set; }
+
+    /// <summary>The points between durable steps where a crash is interesting (the kill -9 checks of docs/operations.md).</summary>
+    public static readonly string[] CrashPoints = ["planned", "enqueued", "chunk-staged", "chunk-done", "results-committed", "committed"];
+
     public long MaxSubmitBytes => _options.MaxSubmitBytes;
 
     public BlobContainerClient Output => blobs.GetBlobContainerClient(_options.OutputContainer);
@@ -44,6 +50,19 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// </summary>
     public async Task<BatchPlan?> StartAsync(BlobClient input, CancellationToken cancellationToken)
     {
+        // The event's name becomes a storage path: only a checked batch name in the input container goes on.
+        if (!string.Equals(input.BlobContainerName, _options.InputContainer, StringComparison.Ordinal))
+        {
+            Log.BatchNameRefused(logger, "the blob is not in the batch input container", BatchMessages.NameHash(input.BlobContainerName + "/" + input.Name));
+            return null;
+        }
+        if (!BatchBlobName.TryParse(input.Name, out _, out var nameProblem))
+        {
+            Log.BatchNameRefused(logger, nameProblem, BatchMessages.NameHash(input.Name));
+            return null;
+        }
+        // The trigger's client only names the blob: every call goes through this door's clients and their retries.
+        input = blobs.GetBlobContainerClient(_options.InputContainer).GetBlobClient(input.Name);
         BlobProperties properties;
         try { properties = (await input.GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -106,6 +125,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             {
                 plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
             }
+            AtPoint?.Invoke("planned");
             await WriteStatus(plan, BatchState.Running, null, cancellationToken);
             Log.BatchStarted(logger, etag, properties.ContentLength, plan.Chunks.Count);
         }
@@ -123,6 +143,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             await queue.SendMessageAsync(JsonSerializer.Serialize(new ChunkMessage(plan.Input.Container, plan.Input.Name, etag, chunk.Index), BatchJson.Options),
                 cancellationToken);
         }
+        AtPoint?.Invoke("enqueued");
         // Every chunk may already be done (a re-delivery after a crash between the last chunk and the commit).
         await TryCommitAsync(plan, cancellationToken);
         return plan;
@@ -131,9 +152,14 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>Runs one chunk from a queue message.</summary>
     public async Task ProcessChunkMessageAsync(string message, CancellationToken cancellationToken)
     {
-        var m = JsonSerializer.Deserialize<ChunkMessage>(message, BatchJson.Options) ?? throw new InvalidOperationException("empty chunk message");
+        if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
+        {
+            Log.BatchMessageRefused(logger, _options.ChunkQueue, reason);
+            return;
+        }
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
         if (plan is null) { Log.BatchPlanMissing(logger, m.ETag); return; }
+        if (m.Index >= plan.Chunks.Count) { Log.BatchMessageRefused(logger, _options.ChunkQueue, "the chunk index is not in the batch's plan"); return; }
         await ProcessChunkAsync(plan, m.Index, cancellationToken);
     }
 
@@ -158,7 +184,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         {
             await using var raw = await OpenInput(input, plan.Input.ETag, chunk.Offset, cancellationToken);
             Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
-            if (plan.Input.Gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
+            if (plan.Input.Gzip) stream = new GzipInputStream(stream, _options.Gzip());
             await using var _ = stream;
             var format = BatchInputFormat.Parse(plan.Input.Format);
             var slice = format == BatchFormat.X12
@@ -213,6 +239,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Metadata = new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }, cancellationToken);
         Log.BatchChunkDone(logger, plan.Input.ETag, index, summary.LinesIn, summary.LinesRejected, clock.ElapsedMilliseconds);
+        AtPoint?.Invoke("chunk-done");
         await TryCommitAsync(plan, cancellationToken);
     }
 
@@ -232,10 +259,12 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         await Output.GetBlockBlobClient(prefix + BatchNames.Results).CommitBlockListAsync(
             chunks.SelectMany(c => Enumerable.Range(0, c.ResultParts).Select(p => BatchNames.BlockId(c.Index, p))),
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
+        AtPoint?.Invoke("results-committed");
         await Output.GetBlockBlobClient(prefix + BatchNames.Rejected).CommitBlockListAsync(
             chunks.SelectMany(c => Enumerable.Range(0, c.RejectedParts).Select(p => BatchNames.BlockId(c.Index, p))),
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
 
+        AtPoint?.Invoke("committed");
         long linesIn = chunks.Sum(c => c.LinesIn), validated = chunks.Sum(c => c.LinesValidated), rejected = chunks.Sum(c => c.LinesRejected);
         if (linesIn != validated + rejected || (plan.LinesIn >= 0 && plan.LinesIn != linesIn))
             throw new InvalidOperationException($"batch: lines in ({linesIn}, planned {plan.LinesIn}) != validated ({validated}) + rejected ({rejected})");
@@ -259,7 +288,11 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         return true;
     }
 
-    /// <summary>Records a batch that cannot complete (unreadable file, replaced input, poisoned after retries).</summary>
+    /// <summary>
+    /// Records a batch that cannot complete (unreadable file, replaced input, poisoned after retries), once: the first
+    /// summary written stands (a late poison message or a second failing chunk does not replace its reason, and a
+    /// completed batch is never marked failed). Returns normally, so the trigger's message is done and never comes back.
+    /// </summary>
     public async Task FailAsync(BatchInput input, string error, CancellationToken cancellationToken)
     {
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -267,7 +300,17 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var now = time.GetUtcNow();
         var summary = new BatchSummaryDocument(BatchNames.Id(input.Name, input.ETag), BatchState.Failed, input, Outputs(input),
             0, 0, 0, 0, 0, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), [], 0, now, now, 0, 0, 0, error);
-        await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
+        try
+        {
+            await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Already finished (or failed) — or our own write whose response was lost: either way the first one stands.
+            Log.BatchAlreadyDone(logger, input.ETag);
+            return;
+        }
         await Output.GetBlobClient(prefix + BatchNames.Status).UploadAsync(Json(new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
             null, 0, 0, 0, now, error)), overwrite: true, cancellationToken);
         Log.BatchFailed(logger, input.ETag);
@@ -276,8 +319,11 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>A batch-chunks message that failed every retry: the batch is marked failed.</summary>
     public async Task RecordChunkPoisonAsync(string message, CancellationToken cancellationToken)
     {
-        var m = JsonSerializer.Deserialize<ChunkMessage>(message, BatchJson.Options);
-        if (m is null) return;
+        if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
+        {
+            Log.BatchMessageRefused(logger, _options.ChunkQueue + "-poison", reason);
+            return;
+        }
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
         await FailAsync(plan?.Input ?? new BatchInput(m.Container, m.Name, m.ETag, 0, "", false),
             $"chunk {m.Index} failed after the host's retries (see the function logs of ValidateBatchChunk)", cancellationToken);
@@ -289,13 +335,14 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// </summary>
     public async Task RecordBlobPoisonAsync(string message, CancellationToken cancellationToken)
     {
-        using var doc = JsonDocument.Parse(message);
-        string? Get(string name) => doc.RootElement.EnumerateObject().FirstOrDefault(p => p.NameEquals(name) || string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
-        var function = Get("FunctionId");
-        if (function is not null && !function.EndsWith("." + BatchFunctions.BlobFunction, StringComparison.Ordinal)) return;
-        if (Get("ContainerName") is not { } container || Get("BlobName") is not { } name || Get("ETag") is not { } etag) return;
+        if (!BatchMessages.TryReadBlobPoison(message, _options.InputContainer, out var blob, out var reason))
+        {
+            if (reason.Length > 0) Log.BatchMessageRefused(logger, "webjobs-blobtrigger-poison", reason);
+            return;
+        }
+        var (name, etag) = (blob.Name.Value, blob.ETag.Value);
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(name, etag) + BatchNames.Plan, cancellationToken);
-        await FailAsync(plan?.Input ?? new BatchInput(container, name, BatchNames.Tag(etag), 0, "", false),
+        await FailAsync(plan?.Input ?? new BatchInput(_options.InputContainer, name, etag, 0, "", false),
             "the batch failed after the host's retries (see the function logs of ValidateBatchBlob)", cancellationToken);
     }
 
@@ -316,16 +363,27 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var input = new BatchInput(container.Name, name, etag, -1, BatchInputFormat.Name(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
-            new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        try
+        {
+            await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // The name is new, so the status already there is our own: a retry after a lost response, or the batch
+            // already started by its BlobCreated event. Either way the batch is queued or further along.
+        }
         return status;
     }
 
     /// <summary>The batch's status: the summary once written, else status.json plus the chunks done so far. Null if unknown.</summary>
-    public async Task<BatchStatusView?> GetStatusAsync(string id, CancellationToken cancellationToken)
+    public Task<BatchStatusView?> GetStatusAsync(string id, CancellationToken cancellationToken)
+        => BatchId.TryParse(id, out var parsed, out _) ? GetStatusAsync(parsed, cancellationToken) : Task.FromResult<BatchStatusView?>(null);
+
+    /// <summary>The batch's status (see the string overload); the id is already checked, so the path stays in its folder.</summary>
+    public async Task<BatchStatusView?> GetStatusAsync(BatchId id, CancellationToken cancellationToken)
     {
-        if (!BatchNames.TryParseId(id, out var name, out var etag)) return null;
-        var prefix = BatchNames.Prefix(name, etag);
+        var prefix = BatchNames.Prefix(id.Name.Value, id.ETag.Value);
         if (await ReadJson<BatchSummaryDocument>(prefix + BatchNames.Summary, cancellationToken) is { } summary)
             return new BatchStatusView(summary.Id, summary.Status, summary.Input, summary.Outputs, summary.LinesIn,
                 summary.LinesValidated + summary.LinesRejected, summary.Chunks, summary.Chunks, summary.CompletedAt, summary.Error, summary);
@@ -356,9 +414,10 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     private StagedBlocks Staged(string blobName, int chunk, CancellationToken cancellationToken)
     {
         var hook = AfterStage;
+        var point = AtPoint;
         return new StagedBlocks(Output.GetBlockBlobClient(blobName), chunk, _options.PartBytes, cancellationToken)
         {
-            AfterStage = hook is null ? null : parts => hook(chunk, parts),
+            AfterStage = hook is null && point is null ? null : parts => { hook?.Invoke(chunk, parts); if (parts == 2) point?.Invoke("chunk-staged"); },
         };
     }
 

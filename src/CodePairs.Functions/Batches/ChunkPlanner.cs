@@ -19,7 +19,10 @@ public sealed record ChunkPlan(int Index, long Offset, long Length, int FirstLin
 /// Cuts a file into chunks of about <c>chunkBytes</c> in one streaming pass, counting lines the way
 /// <see cref="StreamReader.ReadLine"/> does (CR, LF or CRLF end a line). A cut falls only between two lines that
 /// cannot be one claim (different claim ids, or a line without one), so every chunk reads exactly as the same lines
-/// would in the whole file. Memory: one read buffer (grown only for a line longer than it).
+/// would in the whole file. Memory: one 1 MiB read buffer, never grown: a longer line is skipped to its end and, as the
+/// reader rejects it unread (<see cref="BatchLimits.MaxLineChars"/>), it ends a claim like any unreadable line. The
+/// bytes pass the same <see cref="BatchContentStream"/> check as the reader's, so binary or UTF-16 content fails here
+/// the same way it fails a one-chunk file.
 /// </summary>
 public static class ChunkPlanner
 {
@@ -29,10 +32,12 @@ public static class ChunkPlanner
         if (format == BatchFormat.X12)
         {
             // The engine's planner cuts at CLM segments and carries the envelope state; it reads synchronously, ahead.
+            // (Its reader, not BatchContentStream, judges the bytes: an 837 must start with ISA, segments are capped.)
             using var ahead = new ReadAheadStream(input, 1 << 20, cancellationToken);
             var planned = await Task.Run(() => X12ChunkPlanner.Plan(ahead, chunkBytes, cancellationToken), cancellationToken);
             return (planned.Select((c, i) => new ChunkPlan(i, c.Offset, c.Length, c.FirstSegment, c.Claims) { X12 = c.Start }).ToList(), null, -1);
         }
+        input = new BatchContentStream(input, startOfFile: true);
         var chunks = new List<ChunkPlan>();
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
@@ -44,6 +49,7 @@ public static class ChunkPlanner
         int chunkFirstLine = 1;
         string? previousId = null;
         var previousHasId = false;
+        var longLine = false; // the current line did not fit the buffer: skipped, not held
 
         while (true)
         {
@@ -52,9 +58,17 @@ public static class ChunkPlanner
             var needMore = at < 0 || (span[at] == (byte)'\r' && at + 1 == span.Length);
             if (needMore && !eof)
             {
-                // Keep the partial line, make room (grow for very long lines), read on.
+                // Keep the partial line, make room, read on; a line that fills the buffer is too long to keep: drop
+                // what is buffered (all but a final CR, which may start a CRLF) and go on to its end.
                 if (start > 0) { Buffer.BlockCopy(buffer, start, buffer, 0, end - start); bufferOffset += start; end -= start; start = 0; }
-                if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                if (end == buffer.Length)
+                {
+                    var keep = buffer[end - 1] == (byte)'\r' ? 1 : 0;
+                    if (keep == 1) buffer[0] = (byte)'\r';
+                    bufferOffset += end - keep;
+                    end = keep;
+                    longLine = true;
+                }
                 var n = await input.ReadAsync(buffer.AsMemory(end), cancellationToken);
                 if (n == 0) eof = true;
                 end += n;
@@ -67,11 +81,16 @@ public static class ChunkPlanner
             var content = span[..contentLength];
             var lineEnd = bufferOffset + start + contentLength + terminator;
             line++;
+            if (line > BatchLimits.MaxFileLines)
+                throw new BatchFileException($"the file has more than {BatchLimits.MaxFileLines:N0} lines (the most a batch file may hold): split it");
             if (line == 1 && content.StartsWith("\uFEFF"u8)) content = content[3..];
+            var tooLong = longLine;
+            longLine = false;
 
             if (format == BatchFormat.Csv && line == 1)
             {
-                width = BatchReader.CsvWidth(Encoding.UTF8.GetString(content));
+                width = BatchReader.CsvWidth(TextOf(content, tooLong) ?? throw new BatchFileException(
+                    $"line 1: the header is longer than {BatchLimits.MaxLineChars:N0} characters; expected '{string.Join(',', BatchReader.Columns[..8])}[,setting]'"));
             }
             else
             {
@@ -80,7 +99,8 @@ public static class ChunkPlanner
                 var hasId = false;
                 if (format == BatchFormat.Csv && lineEnd >= target)
                 {
-                    id = BatchReader.ClaimIdOf(Encoding.UTF8.GetString(content));
+                    var text = TextOf(content, tooLong);
+                    id = text is null ? null : BatchReader.ClaimIdOf(text);
                     hasId = true;
                 }
                 if (previousEnd >= target && previousEnd > chunkStart &&
@@ -103,5 +123,13 @@ public static class ChunkPlanner
         if (format == BatchFormat.Csv && line == 0) BatchReader.CsvWidth(null); // throws: empty file
         chunks.Add(new ChunkPlan(chunks.Count, chunkStart, previousEnd - chunkStart, chunkFirstLine, chunkLines));
         return (chunks, width, previousEnd);
+    }
+
+    /// <summary>A line as the reader sees it, or null when the reader rejects it unread for its length.</summary>
+    private static string? TextOf(ReadOnlySpan<byte> content, bool skipped)
+    {
+        if (skipped || content.Length > 3 * BatchLimits.MaxLineChars) return null; // ≥ 1 char per 3 bytes of UTF-8
+        var text = Encoding.UTF8.GetString(content);
+        return text.Length > BatchLimits.MaxLineChars ? null : text;
     }
 }

@@ -4,6 +4,8 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 
 // In the Hosting namespace (as eShop does with its builder extensions) so Program.cs needs no extra using.
@@ -11,9 +13,11 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// OpenTelemetry for the isolated worker (host.json sets <c>"telemetryMode": "OpenTelemetry"</c> for the host side).
-/// Exports to Azure Monitor only when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (in Azure); locally, with
-/// no connection string, the worker defaults are still wired (so activities and logs flow as usual) but no exporter
-/// is registered and nothing fails.
+/// Exports to Azure Monitor only when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (in Azure): the worker's
+/// own log lines (with their trace ids) go there through the exporter. Locally, with no connection string, no exporter
+/// is registered and nothing fails; in OpenTelemetry mode the host does not relay the worker's logs, so the worker
+/// writes them to its console (one line each, which <c>func start</c> shows) — otherwise an operator would see only the
+/// host's lines, and a 500's trace id in no log at all (issue 11, defect 4).
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -27,6 +31,13 @@ public static class TelemetryExtensions
         var connectionString = builder.Configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString))
         {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+            // The Azure SDK forwards every storage request at Information: only its warnings are worth a console line.
+            builder.Logging.AddFilter<ConsoleLoggerProvider>("Azure", LogLevel.Warning);
             return builder;
         }
 

@@ -56,7 +56,7 @@ public sealed class BatchReader
 {
     public static readonly string[] Columns = ["claim_id", "date_of_service", "code", "mod1", "mod2", "mod3", "mod4", "units", "setting"];
 
-    private readonly TextReader _text;
+    private readonly LineSource _lines;
     private readonly X12ClaimReader? _x12;
     private readonly BatchFormat _format;
     private readonly Setting _defaultSetting;
@@ -75,10 +75,16 @@ public sealed class BatchReader
     {
         if (format == BatchFormat.X12)
         {
+            // An 837 is read as bytes by its own reader, bounded by its segment cap; its first segment must be ISA.
             _x12 = new X12ClaimReader(input, slice);
-            _text = TextReader.Null;
+            _lines = new LineSource(TextReader.Null);
         }
-        else _text = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        else
+        {
+            // Binary data, UTF-16 and archives fail here, the same way for a whole file and for each chunk of it.
+            var content = new BatchContentStream(input, startOfFile: slice is null || slice.FirstLineNumber == 1);
+            _lines = new LineSource(new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16));
+        }
         _format = format;
         _defaultSetting = defaultSetting;
         _slice = slice;
@@ -148,11 +154,9 @@ public sealed class BatchReader
 
     private IEnumerable<BatchItem> ReadJsonLines()
     {
-        string? line;
-        while ((line = _text.ReadLine()) is not null)
+        while (NextLine(out var line, out var number))
         {
-            var number = ++_lineNumber;
-            LinesRead++;
+            if (line is null) { yield return TooLong(number, null); continue; }
             if (string.IsNullOrWhiteSpace(line)) { yield return new BatchRejection(number, null, "empty line"); continue; }
             ClaimInput? input = null;
             string? error = null;
@@ -171,25 +175,26 @@ public sealed class BatchReader
         if (_slice is { CsvWidth: { } w }) width = w;
         else
         {
-            width = CsvWidth(_text.ReadLine());
+            string? header = null;
+            if (_lines.Next(out header) && header is null)
+                throw new BatchFileException($"line 1: the header is longer than {BatchLimits.MaxLineChars:N0} characters; expected '{string.Join(',', Columns[..8])}[,setting]'");
+            width = CsvWidth(header);
             _lineNumber = (_slice?.FirstLineNumber ?? 1);
         }
 
-        var pending = new List<Row>();
+        var pending = new List<Row>(ClaimLimits.MaxLines);
         string? pendingId = null;
-        string? line;
+        string? overflowId = null; // a claim cut off at the line limit: its further lines are rejected as they come
         while (true)
         {
-            line = _text.ReadLine();
+            var more = NextLine(out var line, out var number);
             Row row = default;
             var ok = false;
             string? reason = null;
-            var number = 0;
-            if (line is not null)
+            if (more)
             {
-                number = ++_lineNumber;
-                LinesRead++;
-                if (line.Length == 0 || string.IsNullOrWhiteSpace(line)) reason = "empty line";
+                if (line is null) reason = TooLongReason;
+                else if (line.Length == 0 || string.IsNullOrWhiteSpace(line)) reason = "empty line";
                 else
                 {
                     string[]? quoted = null;
@@ -211,12 +216,28 @@ public sealed class BatchReader
             }
             // A claim ends at a different claim_id, at a line that cannot be split, or at the end of the file.
             var sameClaim = ok && pendingId is not null && row.Field(0).SequenceEqual(pendingId);
+            if (ok && overflowId is not null && row.Field(0).SequenceEqual(overflowId))
+            {
+                yield return new BatchRejection(number, Safe(overflowId), ClaimTooLongReason);
+                continue;
+            }
+            overflowId = null;
+            if (sameClaim && pending.Count == ClaimLimits.MaxLines)
+            {
+                // One line past the limit: the claim is rejected now, its lines so far and every further one, unheld.
+                foreach (var held in pending) yield return new BatchRejection(held.Line, Safe(pendingId), ClaimTooLongReason);
+                pending.Clear();
+                overflowId = pendingId;
+                pendingId = null;
+                yield return new BatchRejection(number, Safe(overflowId), ClaimTooLongReason);
+                continue;
+            }
             if (pending.Count > 0 && !sameClaim)
             {
                 foreach (var item in Claim(pendingId!, pending, width)) yield return item;
                 pending.Clear();
             }
-            if (line is null) yield break;
+            if (!more) yield break;
             if (!ok) { yield return new BatchRejection(number, null, reason!); continue; }
             if (!sameClaim) pendingId = row.Field(0).ToString();
             pending.Add(row);
@@ -286,8 +307,6 @@ public sealed class BatchReader
         }
         if (rejected is null && claimId.Length > ClaimLimits.MaxClaimIdLength)
             for (var k = 0; k < rows.Count; k++) Reject(k, $"claim_id: must be at most {ClaimLimits.MaxClaimIdLength} characters");
-        if (rejected is null && rows.Count > ClaimLimits.MaxLines)
-            for (var k = 0; k < rows.Count; k++) Reject(k, $"the claim has {rows.Count} lines; a claim may have at most {ClaimLimits.MaxLines}");
         if (rejected is null)
         {
             var chosen = Setting.Practitioner;
@@ -301,6 +320,30 @@ public sealed class BatchReader
         for (var k = 0; k < rows.Count; k++)
             yield return new BatchRejection(rows[k].Line, Safe(claimId),
                 rejected.TryGetValue(k, out var reason) ? reason : $"not checked: line {firstBad} of the same claim was rejected");
+    }
+
+    private static readonly string TooLongReason = $"the line is longer than {BatchLimits.MaxLineChars:N0} characters; it was not read";
+
+    private static readonly string ClaimTooLongReason =
+        $"the claim has more than {ClaimLimits.MaxLines} lines; a claim may have at most {ClaimLimits.MaxLines}: none of its lines was checked";
+
+    private static BatchRejection TooLong(int number, string? claimId) => new(number, claimId, TooLongReason);
+
+    /// <summary>The next line and its file line number; a line past the cap comes back as null (skipped, never held).</summary>
+    private bool NextLine(out string? line, out int number)
+    {
+        number = 0;
+        if (!_lines.Next(out line))
+        {
+            if (LinesRead == 0 && _format == BatchFormat.JsonLines && _slice is null)
+                throw new BatchFileException("the file is empty: it holds no JSON line");
+            return false;
+        }
+        if (_lineNumber >= BatchLimits.MaxFileLines)
+            throw new BatchFileException($"the file has more than {BatchLimits.MaxFileLines:N0} lines (the most a batch file may hold): split it");
+        number = ++_lineNumber;
+        LinesRead++;
+        return true;
     }
 
     /// <summary>Splits one CSV line (RFC 4180 quoting within the line). Null with a reason when a quote is unbalanced.</summary>

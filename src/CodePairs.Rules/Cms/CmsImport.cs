@@ -79,6 +79,9 @@ public static class CmsImport
             ReadPtp(tables, options, builder, loaded, outcomes, progress);
             ReadSingleFiles(tables, options, builder, loaded, outcomes, progress);
             if (manifest is not null) CheckManifestRelease(manifest, tables, outcomes);
+            if (outcomes.Failures.Count == 0 && builder.DistinctCodes is var codes and > CodeIndex.MaxCodes)
+                outcomes.Fail("(drop)", $"its tables name {codes:N0} distinct codes; a rule set holds at most {CodeIndex.MaxCodes:N0} " +
+                                        "(a CMS release names far fewer), so nothing was loaded");
 
             var report = new ImportReport(Order(outcomes.Files, files), loaded.OrderBy(t => t.Table).ThenBy(t => t.EffectiveFrom).ToArray());
             if (outcomes.Failures.Count > 0)

@@ -74,10 +74,11 @@ public sealed class RuleSetBuilder
         return rows;
     }
 
-    /// <summary>Builds the rule set: one code index over every code the rows name, one compact index per version.</summary>
-    public RuleSet Build()
+    /// <summary>How many distinct codes the rows collected so far name (a rule set holds at most <see cref="CodeIndex.MaxCodes"/>).</summary>
+    public int DistinctCodes => Codes().Count;
+
+    private HashSet<int> Codes()
     {
-        if (_pending.Count == 0) throw new ArgumentException("a rule set needs at least one table version");
         var packed = new HashSet<int>();
         foreach (var p in _pending)
             switch (p.Rows)
@@ -86,7 +87,14 @@ public sealed class RuleSetBuilder
                 case AddOnRows rows: rows.MarkCodes(packed); break;
                 case MueRows rows: rows.MarkCodes(packed); break;
             }
-        var sorted = packed.ToArray();
+        return packed;
+    }
+
+    /// <summary>Builds the rule set: one code index over every code the rows name, one compact index per version.</summary>
+    public RuleSet Build()
+    {
+        if (_pending.Count == 0) throw new ArgumentException("a rule set needs at least one table version");
+        var sorted = Codes().ToArray();
         Array.Sort(sorted);
         var codes = new CodeIndex(sorted);
         var versions = _pending.Select(p => new TableVersion(p.Table, p.Version, p.EffectiveFrom, p.Sources.ToArray(), p.Rows switch

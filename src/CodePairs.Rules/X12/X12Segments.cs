@@ -33,8 +33,9 @@ internal sealed class X12SyntaxException(int segment, string message) : Exceptio
 /// </summary>
 internal sealed class X12Segments
 {
-    /// <summary>No 837 segment comes near this; a longer run without a terminator is not X12.</summary>
-    public const int MaxSegmentBytes = 1 << 20;
+    /// <summary>No 837 segment comes near this (the longest, HI or NTE, are a few hundred bytes); a longer run without a
+    /// terminator is not X12, and is not held: the batch line cap of issue 11 (<see cref="Batch.BatchLimits.MaxLineChars"/>).</summary>
+    public const int MaxSegmentBytes = Batch.BatchLimits.MaxLineChars;
 
     private readonly Stream _input;
     private byte[] _buffer = new byte[1 << 16];

@@ -50,7 +50,7 @@ public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<Azurite
     }
 
     [Fact]
-    public async Task ThePostRefusesOtherMediaTypesAndEmptyBodiesAndTheStatusRouteUnknownIds()
+    public async Task ThePostRefusesOtherMediaTypesAndEmptyBodiesAndTheStatusRouteUnknownAndMalformedIds()
     {
         AzuriteFixture.RequireAzurite();
         var functions = new BatchFunctions(new BatchKit(azurite).Processor);
@@ -58,10 +58,31 @@ public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal(415, (await HttpTestKit.Execute(await functions.SubmitBatch(xml, CancellationToken.None), xml)).Status);
         var empty = Post([], "text/csv");
         Assert.Equal(400, (await HttpTestKit.Execute(await functions.SubmitBatch(empty, CancellationToken.None), empty)).Status);
-        foreach (var id in new[] { "nope", "bm9wZQ.0x1", "!!.x" })
+        // A well-formed id of no batch is a 404; a malformed one is a 400 (BatchNameTests has the hostile forms).
+        var unknown = HttpTestKit.Request("GET");
+        Assert.Equal(404, (await HttpTestKit.Execute(await functions.BatchStatus(unknown, "bm9wZQ.0x1", CancellationToken.None), unknown)).Status);
+        foreach (var id in new[] { "nope", "!!.x" })
         {
             var get = HttpTestKit.Request("GET");
-            Assert.Equal(404, (await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get)).Status);
+            Assert.Equal(400, (await HttpTestKit.Execute(await functions.BatchStatus(get, id, CancellationToken.None), get)).Status);
         }
+    }
+
+    [Fact]
+    public async Task ABodyWithoutContentLengthIsCutOffAtTheSubmitLimitWith413AndNothingIsStored()
+    {
+        AzuriteFixture.RequireAzurite();
+        var kit = new BatchKit(azurite);
+        kit.Options.MaxSubmitBytes = 1024 * 1024;
+        var functions = new BatchFunctions(kit.Processor);
+        var request = Post(BatchKit.Utf8(BatchKit.Generate(100_000)), "text/csv");
+        request.ContentLength = null; // chunked: the header cannot be trusted to carry the size
+        var (status, body, _) = await HttpTestKit.Execute(await functions.SubmitBatch(request, CancellationToken.None), request);
+        Assert.Equal(413, status);
+        Assert.Equal("https://codepairs.dev/problems/payload-too-large", body.GetProperty("type").GetString());
+        var stored = new List<string>();
+        await foreach (var b in kit.Input.GetBlobsAsync()) stored.Add(b.Name);
+        Assert.Empty(stored);
+        Assert.False(await kit.Output.ExistsAsync());
     }
 }

@@ -3,8 +3,10 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Batches;
+using CodePairs.Functions.Tests.Faults;
 using CodePairs.Functions.Tests.Http;
 using CodePairs.Functions.Tests.Storage;
+using CodePairs.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +17,9 @@ internal sealed class BatchKit
 {
     public const string Header = "claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units";
 
-    public BatchKit(AzuriteFixture azurite, long chunkBytes = 64L * 1024 * 1024, int partBytes = 4 * 1024 * 1024, List<string>? logs = null)
+    /// <param name="faults">Installed on the processor's own Blob and Queue clients (the harness's clients stay fault-free).</param>
+    public BatchKit(AzuriteFixture azurite, long chunkBytes = 64L * 1024 * 1024, int partBytes = 4 * 1024 * 1024, List<string>? logs = null,
+        FaultInjectionPolicy? faults = null)
     {
         Options = new BatchOptions
         {
@@ -24,9 +28,14 @@ internal sealed class BatchKit
             ChunkQueue = "chunks-" + Guid.NewGuid().ToString("N")[..16],
         };
         Queues = new QueueServiceClient(AzuriteFixture.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        Processor = new BatchProcessor(azurite.Blobs, Queues, HttpTestKit.ActiveRules(HttpTestKit.Loaded()).Object, Microsoft.Extensions.Options.Options.Create(Options),
+        // The processor gets the clients production gives it (BatchStorage's retries), optionally failing.
+        var settings = new StorageSettings(StorageNames.Connection, AzuriteFixture.ConnectionString, null, null, null, null, null);
+        var blobs = BatchStorage.Blobs(settings, o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
+        var queues = BatchStorage.Queues(settings, o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
+        Processor = new BatchProcessor(blobs, queues, HttpTestKit.ActiveRules(HttpTestKit.Loaded()).Object, Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System, logs is null ? Microsoft.Extensions.Logging.Abstractions.NullLogger<BatchProcessor>.Instance : HttpTestKit.Logger<BatchProcessor>(logs));
         Input = azurite.Blobs.GetBlobContainerClient(Options.InputContainer);
+        Output = azurite.Blobs.GetBlobContainerClient(Options.OutputContainer);
         Input.CreateIfNotExists();
     }
 
@@ -34,7 +43,7 @@ internal sealed class BatchKit
     public QueueServiceClient Queues { get; }
     public BatchProcessor Processor { get; }
     public BlobContainerClient Input { get; }
-    public BlobContainerClient Output => Processor.Output;
+    public BlobContainerClient Output { get; }
 
     public async Task<BlobClient> Upload(string name, byte[] bytes)
     {

@@ -102,3 +102,57 @@ public class HealthFunctionTests
         Assert.False(body.GetProperty("ruleSetLoaded").GetBoolean());
     }
 }
+
+public class ChangeFunctionsTests
+{
+    private static ChangeFunctions Function(bool loaded = true)
+        => new(ActiveRules(loaded ? Loaded() : null).Object, Api(), Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeFunctions>.Instance);
+
+    [Fact]
+    public async Task ListsWhatChangedBetweenTwoDatesForTheCodesAsked()
+    {
+        var request = Request("GET", query: "?table=ptp-practitioner&from=2025-12-31&to=2026-01-01&codes=11042");
+        var (status, body, _) = await Execute(await Function().Changes(request, default), request);
+        Assert.Equal(200, status);
+        var change = Assert.Single(body.GetProperty("changes").EnumerateArray());
+        Assert.Equal(("revised", "11042", "97597"), (change.GetProperty("kind").GetString(), change.GetProperty("code").GetString(), change.GetProperty("other").GetString()));
+        Assert.Equal(1, body.GetProperty("counts").GetProperty("revised").GetInt32());
+        Assert.Equal(1, body.GetProperty("total").GetInt32());
+        Assert.Equal("rs-000000000322", body.GetProperty("ruleSet").GetString());
+        Assert.False(body.TryGetProperty("next", out _));
+    }
+
+    [Fact]
+    public async Task PagesALongReportWithALinkToTheNextPage()
+    {
+        var request = Request("GET", query: "?table=ptp-practitioner&from=2015-01-01&to=2026-08-03&limit=1");
+        var (status, body, _) = await Execute(await Function().Changes(request, default), request);
+        Assert.Equal(200, status);
+        Assert.True(body.GetProperty("total").GetInt32() > 1);
+        Assert.Equal(1, body.GetProperty("changes").GetArrayLength());
+        Assert.Contains("offset=1", body.GetProperty("next").GetString());
+    }
+
+    [Theory]
+    [InlineData("?from=2026-01-01&to=2026-02-01", "table")]
+    [InlineData("?table=ptp&from=2026-01-01&to=2026-02-01", "table")]
+    [InlineData("?table=aoc&from=yesterday&to=2026-02-01", "from")]
+    [InlineData("?table=aoc&from=2026-01-01", "to")]
+    [InlineData("?table=aoc&from=2026-01-01&to=2026-02-01&codes=1234", "codes")]
+    [InlineData("?table=aoc&from=2026-01-01&to=2026-02-01&limit=0", "limit")]
+    public async Task AMalformedQueryIsA400NamingTheField(string query, string field)
+    {
+        var request = Request("GET", query: query);
+        var (status, body, _) = await Execute(await Function().Changes(request, default), request);
+        Assert.Equal(400, status);
+        Assert.Contains(body.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == field);
+    }
+
+    [Fact]
+    public async Task WithoutARuleSetItIs503()
+    {
+        var request = Request("GET", query: "?table=aoc&from=2026-01-01&to=2026-02-01");
+        var (status, _, _) = await Execute(await Function(loaded: false).Changes(request, default), request);
+        Assert.Equal(503, status);
+    }
+}

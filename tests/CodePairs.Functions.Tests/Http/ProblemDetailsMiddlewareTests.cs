@@ -8,7 +8,8 @@ namespace CodePairs.Functions.Tests.Http;
 
 public class ProblemDetailsMiddlewareTests
 {
-    private static Mock<FunctionContext> Context(HttpContext? http)
+    /// <summary>A function context for ValidateClaim (invocation inv-1), with the HTTP context when given.</summary>
+    internal static Mock<FunctionContext> Context(HttpContext? http)
     {
         var items = new Dictionary<object, object>();
         if (http is not null) items["HttpRequestContext"] = http;

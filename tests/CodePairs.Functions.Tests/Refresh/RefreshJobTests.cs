@@ -106,6 +106,13 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal([(TableId.MuePractitioner, 6), (TableId.MueHospital, 6), (TableId.MueDme, 3)], mue.Tables.Select(t => (t.Table, t.Rows)));
         var next = await world.ActiveAsync();
         Assert.Equal(first.Id, next.Previous);
+        // What changed is kept beside the rule set: one summary per new MUE version, against the table's version before it.
+        Assert.Equal([TableId.MuePractitioner, TableId.MueHospital, TableId.MueDme], next.Changes.Select(c => c.Table));
+        Assert.All(next.Changes, c => Assert.Equal(("2026-07-01", "2026-10-01"), (c.From, c.To)));
+        Assert.All(next.Changes, c => Assert.Equal(c.Total, c.Counts.Values.Sum()));
+        Assert.True(next.Changes[0].Counts[ChangeKind.Removed] > 400); // the genuine Q4 excerpt holds 6 of the generated codes' 450
+        Assert.InRange(next.Changes[0].MostAffected.Count, 1, 50);
+        Assert.Equal("(none)", Assert.Single(first.Changes, c => c.Table == TableId.AddOn).From);
         Assert.Equal(9, next.Tables.Count); // 6 carried over + 3 new MUE versions
         Assert.Equal(first.Tables.Where(t => t.Table.Kind() != TableKind.Mue), next.Tables.Where(t => t.Table.Kind() != TableKind.Mue));
 

@@ -48,13 +48,19 @@ public sealed class RuleCatalogTests(AzuriteFixture azurite) : IClassFixture<Azu
             new(TableId.MuePractitioner, "2026-07-01-00000001", "2026-07-01", new DateOnly(2026, 7, 1)),
             new(TableId.MuePractitioner, "2026-10-01-00000002", "2026-10-01", new DateOnly(2026, 10, 1)),
         ];
-        var entry = new RuleSetEntry(A, RuleSetStatus.Verified, tables, "drop mueq4 (drop)", B, new string('c', 64), At, null);
+        var entry = new RuleSetEntry(A, RuleSetStatus.Verified, tables, "drop mueq4 (drop)", B, new string('c', 64), At, null)
+        {
+            Changes = [new ChangeSummary(TableId.MuePractitioner, "2026-07-01", "2026-10-01",
+                new Dictionary<ChangeKind, int> { [ChangeKind.Raised] = 3, [ChangeKind.Removed] = 1 }, 4, [new AffectedCode("11042", 1)])],
+        };
         await catalog.UpsertRuleSetAsync(entry, default);
         await catalog.UpsertRuleSetAsync(entry with { Id = B, Previous = null, CreatedAt = At.AddDays(-90) }, default);
 
         var got = await catalog.GetRuleSetAsync(A, default);
-        Assert.Equal(entry with { Tables = got!.Tables }, got);
+        Assert.Equal(entry with { Tables = got!.Tables, Changes = got.Changes }, got);
         Assert.Equal(tables, got.Tables);
+        var change = Assert.Single(got.Changes);
+        Assert.Equal((4, 3, "11042"), (change.Total, change.Counts[ChangeKind.Raised], change.MostAffected[0].Code));
         Assert.Equal([B, A], (await catalog.ListRuleSetsAsync(default)).Select(s => s.Id));
         Assert.Null(await catalog.GetRuleSetAsync(C, default));
     }

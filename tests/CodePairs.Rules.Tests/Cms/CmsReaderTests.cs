@@ -308,6 +308,17 @@ public class CmsReaderTests
     }
 
     [Fact]
+    public void ADropNamingMoreCodesThanARuleSetHoldsIsRefusedWithTheReasonNotACrash()
+    {
+        // Issue 11: 89,833 codes crashed the build (CodeIndex's InvalidOperationException, exit 1).
+        var rows = Enumerable.Range(10_000, 70_000).Select(c => $"{c},1,\"2 Date of Service Edit: Policy\",\"Anatomic Consideration\"");
+        var name = CmsNames.MueCsv(TableId.MuePractitioner, new DateOnly(2026, 10, 1));
+        var e = Assert.Throws<CmsFileException>(() => CmsImport.Import([Input(name, MueCsv("Practitioner Services MUE Values", rows))]));
+        Assert.Equal($"(drop): its tables name 70,000 distinct codes; a rule set holds at most {CodeIndex.MaxCodes:N0} (a CMS release names far fewer), so nothing was loaded (the file is rejected)", e.Message);
+        Assert.Contains(e.Report!.Files, f => f.File == "(drop)" && f.Outcome == FileOutcome.Failed);
+    }
+
+    [Fact]
     public void AManifestPinsEachFilesHash()
     {
         var files = TestRelease();
