@@ -151,7 +151,7 @@ internal sealed class X12Segments
                 return;
             }
             if (_end - _pos > MaxSegmentBytes)
-                throw new X12SyntaxException(number, $"no segment terminator within {MaxSegmentBytes / 1024} KiB: the rest of the file cannot be read");
+                throw new X12SyntaxException(number, $"no segment terminator within {MaxSegmentBytes / 1024} KiB (not X12 from here)");
         }
     }
 

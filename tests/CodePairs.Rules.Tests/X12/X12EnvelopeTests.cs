@@ -80,6 +80,16 @@ public class X12EnvelopeTests
         Assert.Equal(BatchFormat.JsonLines, BatchReader.FormatOf("a.jsonl", "ISA*"u8));
     }
 
+    [Fact]
+    public void ARunWithoutASegmentTerminatorIsNotHeldAndEndsTheReadingWithAProblem()
+    {
+        var cut = Professional.IndexOf("CLM*PCN-P-0006", StringComparison.Ordinal);
+        var items = X12Samples.Read(Professional[..cut] + "CLM*PCN-P-0006*" + new string('A', 10_000_000));
+        Assert.Equal("segment 90: no segment terminator within 64 KiB (not X12 from here); the rest of the file is not read",
+            Assert.Single(items.OfType<BatchProblem>()).Reason);
+        Assert.Equal(5, items.Count(i => i is BatchClaim or BatchRejection)); // the claims before it are all accounted for
+    }
+
     [Theory]
     [InlineData("SV1*HC:99291*200.00*UN*1***1~\nDTP*472*D8*20260808~", "SV1*HC:99291*200.00*UN*1***1~", "segment 93 SV1: service line 1 has no date of service: no DTP*472 on the line and no DTP*472 on the claim")]
     [InlineData("DTP*472*D8*20260808~", "DTP*472*RD8*20260808-20260807~", "segment 94 DTP, DTP03: the date range ends before it starts")]
