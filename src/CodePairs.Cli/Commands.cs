@@ -254,23 +254,38 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
             BatchSummary summary;
             using (var input = File.OpenRead(claimsPath))
             {
+                var format = FormatOf(claimsPath, input);
                 var toFile = outPath is not null;
                 using var results = toFile ? new StreamWriter(outPath!, false, new System.Text.UTF8Encoding(false), 1 << 16) : null;
-                IProgress<int>? progress = interactive ? new Progress<int>(n => error.Write($"\r{n:N0} lines…")) : null;
-                summary = BatchCheck.Run(input, BatchReader.FormatOf(claimsPath), validator, results ?? output, s, includeInfo, progress);
+                var unit = format == BatchFormat.X12 ? "claims" : "lines";
+                IProgress<int>? progress = interactive ? new Progress<int>(n => error.Write($"\r{n:N0} {unit}…")) : null;
+                summary = BatchCheck.Run(input, format, validator, results ?? output, s, includeInfo, progress);
             }
             watch.Stop();
             ClearProgress();
             // With results on stdout the summary goes to stderr, so the results stay a clean CSV.
             var report = outPath is null ? error : output;
             report.WriteLine(summary.ToString());
-            report.WriteLine($"checked in {watch.Elapsed.TotalSeconds:N2} s ({summary.LinesIn / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):N0} lines/s){(outPath is null ? "" : $"; results in {outPath}")}");
+            var seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+            var rate = summary.Unit == "claim" ? $"{summary.ServiceLines / seconds:N0} service lines/s" : $"{summary.LinesIn / seconds:N0} lines/s";
+            report.WriteLine($"checked in {watch.Elapsed.TotalSeconds:N2} s ({rate}){(outPath is null ? "" : $"; results in {outPath}")}");
             return summary.ExitCode;
         });
     }
 
-    public int Generate(string folder, string scale, int seed, int claims, string? version = null, string? tables = null)
+    /// <summary>The format by name, and for a .txt by its first bytes (an 837 starts with ISA); the stream is left at its start.</summary>
+    private static BatchFormat FormatOf(string path, FileStream input)
     {
+        if (!CodePairs.Rules.X12.X12Files.MaySniff(path)) return BatchReader.FormatOf(path);
+        var head = new byte[CodePairs.Rules.X12.X12Files.SniffBytes];
+        var n = input.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        input.Position = 0;
+        return BatchReader.FormatOf(path, head.AsSpan(0, n));
+    }
+
+    public int Generate(string folder, string scale, int seed, int claims, string? version = null, string? tables = null, string claimsFormat = "csv")
+    {
+        if (claimsFormat is not ("csv" or "837p" or "837i")) return Usage($"--claims-format: '{claimsFormat}' is not 'csv', '837p' or '837i'");
         GeneratorOptions options;
         switch (scale)
         {
@@ -301,16 +316,18 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
             var watch = Stopwatch.StartNew();
             var generator = new ReleaseGenerator(options);
             var files = generator.WriteFiles(name => File.Create(Path.Combine(folder, name)), Progress);
+            var claimsFile = claimsFormat == "csv" ? "claims.csv" : $"claims-{claimsFormat}.837";
             if (claims > 0)
             {
-                using var stream = File.Create(Path.Combine(folder, "claims.csv"));
-                generator.WriteClaims(stream, claims, seed);
+                using var stream = File.Create(Path.Combine(folder, claimsFile));
+                if (claimsFormat == "csv") generator.WriteClaims(stream, claims, seed);
+                else generator.WriteClaims837(stream, claims, seed, institutional: claimsFormat == "837i");
             }
             ClearProgress();
             output.WriteLine($"wrote {string.Join(", ", options.Tables.Select(t => t.Name()))} for the quarter of {options.ReleaseId} " +
                              $"(from {options.EffectiveFrom:yyyy-MM-dd}; {scale}, seed {seed}) to {folder} in {watch.Elapsed.TotalSeconds:N1} s:");
             foreach (var f in files) output.WriteLine($"  {f} ({new FileInfo(Path.Combine(folder, f)).Length:N0} bytes)");
-            if (claims > 0) output.WriteLine($"  claims.csv ({claims:N0} lines)");
+            if (claims > 0) output.WriteLine($"  {claimsFile} ({claims:N0} {(claimsFormat == "csv" ? "lines" : "service lines")})");
             return ExitCodes.Ok;
         });
     }

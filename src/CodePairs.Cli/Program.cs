@@ -51,23 +51,24 @@ changes.SetAction(p => commands.Changes(p.GetValue(changesSnapshot)!, p.GetValue
 var rules = new Command("rules", "Rule snapshots: import CMS files, inspect, profile a code, compare versions, publish to storage") { import, inspect, code, changes, publish };
 
 var checkSnapshot = new Argument<string>("snapshot") { Description = "a snapshot written by 'rules import'" };
-var checkClaims = new Argument<string>("claims") { Description = "claims.csv (claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]) or claims.jsonl" };
+var checkClaims = new Argument<string>("claims") { Description = "claims.csv (claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units[,setting]), claims.jsonl, or an X12 837P/837I file (.837, .x12, .edi, or .txt starting with ISA)" };
 var checkOut = new Option<string>("--out", "-o") { Description = "write result rows here (default: stdout; the summary then goes to stderr)" };
-var checkSetting = new Option<string>("--setting", "-s") { Description = "setting for lines that name none: practitioner (default) or hospital" };
+var checkSetting = new Option<string>("--setting", "-s") { Description = "setting for CSV/JSON lines that name none: practitioner (default) or hospital (an 837 says it: 837P practitioner, 837I hospital)" };
 var checkInfo = new Option<bool>("--info") { Description = "also write info findings (bypassed edits, no published MUE)" };
 var checkPacks = new Option<string>("--packs") { Description = "rule packs to apply, comma-separated, or 'none' (default: cpt-77003, as the service)" };
-var check = new Command("check", "Check a claims file against a snapshot. Exit code: 0 clean, 1 findings, 2 rejected lines, 3 could not run") { checkSnapshot, checkClaims, checkOut, checkSetting, checkInfo, checkPacks };
+var check = new Command("check", "Check a claims file against a snapshot. Exit code: 0 clean, 1 findings, 2 rejected lines (837: rejected claims or envelope problems), 3 could not run") { checkSnapshot, checkClaims, checkOut, checkSetting, checkInfo, checkPacks };
 check.SetAction(p => commands.Check(p.GetValue(checkSnapshot)!, p.GetValue(checkClaims)!, p.GetValue(checkOut), p.GetValue(checkSetting), p.GetValue(checkInfo), p.GetValue(checkPacks)));
 
 var generateFolder = new Argument<string>("folder") { Description = "where to write the CMS files" };
 var generateScale = new Option<string>("--scale") { Description = "small (tests) or full (a real release's size)", DefaultValueFactory = _ => "small" };
 var generateSeed = new Option<int>("--seed") { Description = "random seed (same seed, same release)", DefaultValueFactory = _ => 1 };
-var generateClaims = new Option<int>("--claims") { Description = "also write claims.csv with about this many lines" };
+var generateClaims = new Option<int>("--claims") { Description = "also write a claims file with about this many (service) lines" };
+var generateClaimsFormat = new Option<string>("--claims-format") { Description = "csv (claims.csv, default), 837p or 837i (claims-837p.837 / claims-837i.837: X12 005010)", DefaultValueFactory = _ => "csv" };
 var generateVersion = new Option<string>("--version") { Description = "the PTP version naming the quarter (default v322r0 = 2026 Q3)" };
 var generateTables = new Option<string>("--tables") { Description = "which tables: ptp, aoc, mue or table names, comma-separated (default all six)" };
-var generate = new Command("generate", "Write synthetic CMS tables in the official formats and download names") { generateFolder, generateScale, generateSeed, generateClaims, generateVersion, generateTables };
+var generate = new Command("generate", "Write synthetic CMS tables in the official formats and download names") { generateFolder, generateScale, generateSeed, generateClaims, generateClaimsFormat, generateVersion, generateTables };
 generate.SetAction(p => commands.Generate(p.GetValue(generateFolder)!, p.GetValue(generateScale)!, p.GetValue(generateSeed), p.GetValue(generateClaims),
-    p.GetValue(generateVersion), p.GetValue(generateTables)));
+    p.GetValue(generateVersion), p.GetValue(generateTables), p.GetValue(generateClaimsFormat)!));
 
 root.Subcommands.Add(rules);
 root.Subcommands.Add(check);

@@ -34,19 +34,28 @@ public sealed record BatchPlan(string Id, BatchInput Input, int? CsvWidth, strin
 }
 
 /// <summary><c>chunks/NNNNNN.json</c>: a finished chunk, its counts and how many output parts it staged.</summary>
+/// <remarks>For an 837 the lines are claims; <see cref="ServiceLines"/>, <see cref="ServiceLinesNotChecked"/> and
+/// <see cref="FileProblems"/> (envelope errors) are counted too.</remarks>
 public sealed record ChunkDone(int Index, long LinesIn, long LinesValidated, long LinesRejected, long Claims, long ClaimsClean, long ClaimsWithFindings,
     IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> TablesUsed,
-    int ResultParts, int RejectedParts, long Milliseconds);
+    int ResultParts, int RejectedParts, long Milliseconds, long ServiceLines = 0, long ServiceLinesNotChecked = 0, long FileProblems = 0);
 
 public sealed record BatchOutputs(string Folder, string Results, string Rejected, string Summary);
 
-/// <summary><c>summary.json</c>: written last, when every chunk is committed (or when the batch failed).</summary>
+/// <summary><c>summary.json</c>: written last, when every chunk is committed (or when the batch failed). An 837's summary
+/// counts claims (<see cref="Unit"/> <c>claim</c>: linesIn = claims in) and adds its service lines and envelope problems.</summary>
 public sealed record BatchSummaryDocument(
     string Id, BatchState Status, BatchInput Input, BatchOutputs Outputs,
     long LinesIn, long LinesValidated, long LinesRejected, long Claims, long ClaimsClean, long ClaimsWithFindings,
     IReadOnlyDictionary<string, int> FindingsByKind, IReadOnlyDictionary<string, int> FindingsBySeverity, IReadOnlyList<string> TablesUsed,
     int Chunks, DateTimeOffset StartedAt, DateTimeOffset CompletedAt, long ElapsedMilliseconds, long ChunkMilliseconds, double LinesPerSecond,
-    string? Error = null);
+    string? Error = null)
+{
+    public string? Unit { get; init; }
+    public long? ServiceLines { get; init; }
+    public long? ServiceLinesNotChecked { get; init; }
+    public long? FileProblems { get; init; }
+}
 
 /// <summary><c>status.json</c> and the body of <c>GET /api/v1/batches/{id}</c>.</summary>
 public sealed record BatchStatusView(

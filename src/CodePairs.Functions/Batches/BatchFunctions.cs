@@ -47,10 +47,12 @@ public sealed class BatchFunctions(BatchProcessor processor)
         {
             "text/csv" or "application/csv" => ".csv",
             "application/x-ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/jsonlines" => ".jsonl",
+            "application/edi-x12" => ".837",
             _ => null,
         };
         if (extension is null)
-            return Problems.UnsupportedMediaType(request.ContentType, "Send the file as text/csv or application/x-ndjson (JSON Lines), optionally with Content-Encoding: gzip.");
+            return Problems.UnsupportedMediaType(request.ContentType,
+                "Send the file as text/csv, application/x-ndjson (JSON Lines) or application/edi-x12 (an 837P/837I file), optionally with Content-Encoding: gzip.");
         var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
         if (encoding is "gzip") extension += ".gz";
         else if (encoding is not ("" or "identity"))

@@ -84,9 +84,15 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         if (plan is null)
         {
             var gzip = input.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            var format = BatchReader.FormatOf(gzip ? input.Name[..^3] : input.Name);
-            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength,
-                format == BatchFormat.Csv ? "csv" : "jsonl", gzip);
+            var inner = gzip ? input.Name[..^3] : input.Name;
+            BatchFormat format;
+            try { format = await BatchInputFormat.DetectAsync(input, inner, etag, gzip, cancellationToken); }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                Log.BatchInputChanged(logger, etag);
+                return null;
+            }
+            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength, BatchInputFormat.Name(format), gzip);
             IReadOnlyList<ChunkPlan> chunks;
             int? width = null;
             if (gzip || properties.ContentLength <= _options.ChunkBytes)
@@ -180,8 +186,10 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
             if (plan.Input.Gzip) stream = new GzipInputStream(stream, _options.Gzip());
             await using var _ = stream;
-            var format = plan.Input.Format == "csv" ? BatchFormat.Csv : BatchFormat.JsonLines;
-            var slice = index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
+            var format = BatchInputFormat.Parse(plan.Input.Format);
+            var slice = format == BatchFormat.X12
+                ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
+                : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
             var setting = Enum.Parse<CodePairs.Rules.Setting>(plan.DefaultSetting, ignoreCase: true);
             var reader = new BatchReader(stream, format, setting, slice);
 
@@ -193,8 +201,8 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             {
                 if (index == 0)
                 {
-                    resultsText.Write(BatchCheck.ResultHeader + "\r\n");
-                    rejectedText.Write(BatchCheck.RejectedHeader + "\r\n");
+                    resultsText.Write(BatchCheck.ResultHeaderFor(format) + "\r\n");
+                    rejectedText.Write(BatchCheck.RejectedHeaderFor(format) + "\r\n");
                 }
                 summary = BatchCheck.Run(reader, loaded.Validator, resultsText, rejectedText, cancellationToken: cancellationToken);
             }
@@ -225,7 +233,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
 
         var done = new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
             summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.TablesUsed, resultParts, rejectedParts,
-            clock.ElapsedMilliseconds);
+            clock.ElapsedMilliseconds, summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems);
         await Output.GetBlobClient(prefix + BatchNames.ChunkDone(index)).UploadAsync(Json(done), new BlobUploadOptions
         {
             Metadata = new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -268,6 +276,12 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             chunks.SelectMany(c => c.TablesUsed).Distinct().Order(StringComparer.Ordinal).ToArray(),
             chunks.Count, plan.StartedAt, completed, elapsed, chunks.Sum(c => c.Milliseconds),
             elapsed <= 0 ? linesIn * 1000.0 : Math.Round(linesIn * 1000.0 / elapsed, 1));
+        if (plan.Input.Format == "x12")
+            summary = summary with
+            {
+                Unit = "claim", ServiceLines = chunks.Sum(c => c.ServiceLines), ServiceLinesNotChecked = chunks.Sum(c => c.ServiceLinesNotChecked),
+                FileProblems = chunks.Sum(c => c.FileProblems),
+            };
         await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
         await WriteStatus(plan, BatchState.Completed, null, cancellationToken);
         Log.BatchCompleted(logger, plan.Input.ETag, linesIn, validated, rejected, elapsed);
@@ -346,7 +360,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         }, cancellationToken);
         var etag = BatchNames.Tag(uploaded.Value.ETag.ToString());
         var gzip = extension.EndsWith(".gz", StringComparison.Ordinal);
-        var input = new BatchInput(container.Name, name, etag, -1, extension.Contains("jsonl", StringComparison.Ordinal) ? "jsonl" : "csv", gzip);
+        var input = new BatchInput(container.Name, name, etag, -1, BatchInputFormat.Name(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
         await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         try

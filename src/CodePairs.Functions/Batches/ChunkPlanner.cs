@@ -1,5 +1,6 @@
 using System.Text;
 using CodePairs.Rules.Batch;
+using CodePairs.Rules.X12;
 
 namespace CodePairs.Functions.Batches;
 
@@ -7,7 +8,12 @@ namespace CodePairs.Functions.Batches;
 /// <param name="FirstLine">The 1-based file line of the first byte (for chunk 0 of a CSV, the header).</param>
 /// <param name="Lines">Data lines in the range (the header excluded), or -1 when not counted (one-chunk files).</param>
 /// <param name="Length">Bytes in the range, or -1 for "to the end".</param>
-public sealed record ChunkPlan(int Index, long Offset, long Length, int FirstLine, long Lines);
+/// <remarks>An 837 chunk: <paramref name="FirstLine"/> is its first segment's number, <paramref name="Lines"/> its claims,
+/// and <see cref="X12"/> where it starts inside the envelopes.</remarks>
+public sealed record ChunkPlan(int Index, long Offset, long Length, int FirstLine, long Lines)
+{
+    public X12Resume? X12 { get; init; }
+}
 
 /// <summary>
 /// Cuts a file into chunks of about <c>chunkBytes</c> in one streaming pass, counting lines the way
@@ -23,6 +29,14 @@ public static class ChunkPlanner
     public static async Task<(IReadOnlyList<ChunkPlan> Chunks, int? CsvWidth, long Bytes)> PlanAsync(Stream input, BatchFormat format, long chunkBytes,
         CancellationToken cancellationToken)
     {
+        if (format == BatchFormat.X12)
+        {
+            // The engine's planner cuts at CLM segments and carries the envelope state; it reads synchronously, ahead.
+            // (Its reader, not BatchContentStream, judges the bytes: an 837 must start with ISA, segments are capped.)
+            using var ahead = new ReadAheadStream(input, 1 << 20, cancellationToken);
+            var planned = await Task.Run(() => X12ChunkPlanner.Plan(ahead, chunkBytes, cancellationToken), cancellationToken);
+            return (planned.Select((c, i) => new ChunkPlan(i, c.Offset, c.Length, c.FirstSegment, c.Claims) { X12 = c.Start }).ToList(), null, -1);
+        }
         input = new BatchContentStream(input, startOfFile: true);
         var chunks = new List<ChunkPlan>();
         var buffer = new byte[1 << 20];

@@ -1,10 +1,19 @@
 using System.Text;
+using CodePairs.Rules.X12;
 
 namespace CodePairs.Rules.Batch;
 
-/// <summary>What a batch run saw. <c>LinesIn == LinesValidated + LinesRejected</c> always holds.</summary>
+/// <summary>What a batch run saw. <c>LinesIn == LinesValidated + LinesRejected</c> always holds; for an 837 the unit is
+/// the claim (<see cref="Unit"/> <c>claim</c>): claims in = validated + rejected.</summary>
 public sealed record BatchSummary
 {
+    /// <summary><c>line</c> (CSV, JSON Lines) or <c>claim</c> (837): what LinesIn, LinesValidated and LinesRejected count.</summary>
+    public string Unit { get; init; } = "line";
+    /// <summary>837: service lines (loops 2400) read, and those of validated claims that were not checked (no HC code).</summary>
+    public int ServiceLines { get; init; }
+    public int ServiceLinesNotChecked { get; init; }
+    /// <summary>Located problems outside any claim (837 envelope errors, stray segments), listed with the rejections.</summary>
+    public int FileProblems { get; init; }
     public int Claims { get; init; }
     public int ClaimsClean { get; init; }
     public int ClaimsWithFindings { get; init; }
@@ -17,14 +26,24 @@ public sealed record BatchSummary
     /// <summary>The table versions the validated claims were judged by (<c>ptp-practitioner v322r0</c>; sorted, distinct).</summary>
     public IReadOnlyList<string> TablesUsed { get; init; } = [];
 
-    /// <summary>0 = every claim clean and no line rejected; 1 = findings, nothing rejected; 2 = some lines rejected.</summary>
-    public int ExitCode => LinesRejected > 0 ? 2 : ClaimsWithFindings > 0 ? 1 : 0;
+    /// <summary>0 = every claim clean and no line rejected; 1 = findings, nothing rejected; 2 = some lines (837: claims)
+    /// rejected or a problem with the file's envelopes.</summary>
+    public int ExitCode => LinesRejected > 0 || FileProblems > 0 ? 2 : ClaimsWithFindings > 0 ? 1 : 0;
 
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append($"claims: {Claims:N0} ({ClaimsClean:N0} clean, {ClaimsWithFindings:N0} with findings)\n");
-        sb.Append($"lines: {LinesIn:N0} in = {LinesValidated:N0} validated + {LinesRejected:N0} rejected\n");
+        if (Unit == "claim")
+        {
+            sb.Append($"claims: {LinesIn:N0} in = {LinesValidated:N0} validated + {LinesRejected:N0} rejected; validated: {ClaimsClean:N0} clean, {ClaimsWithFindings:N0} with findings\n");
+            sb.Append($"service lines: {ServiceLines:N0} read; {ServiceLinesNotChecked:N0} of validated claims not checked (no HC code)\n");
+            sb.Append($"envelope problems: {FileProblems:N0}\n");
+        }
+        else
+        {
+            sb.Append($"claims: {Claims:N0} ({ClaimsClean:N0} clean, {ClaimsWithFindings:N0} with findings)\n");
+            sb.Append($"lines: {LinesIn:N0} in = {LinesValidated:N0} validated + {LinesRejected:N0} rejected\n");
+        }
         sb.Append("findings by kind: ").Append(FindingsByKind.Count == 0 ? "none" : string.Join(", ", FindingsByKind.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:N0}"))).Append('\n');
         sb.Append("findings by severity: ").Append(FindingsBySeverity.Count == 0 ? "none" : string.Join(", ", FindingsBySeverity.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value:N0}")));
         return sb.ToString();
@@ -35,7 +54,10 @@ public sealed record BatchSummary
 /// Checks a batch file against a validator and writes one result row per finding (warning or worse; info too when
 /// asked), one <c>clean</c> row per clean claim and one <c>rejected</c> row per rejected input line:
 /// <c>claim_id,input_lines,status,severity,kind,rule,claim_lines,denied_lines,codes,source,message</c> (source: the table
-/// version or pack a finding rests on, <c>ptp-practitioner v322r0</c>; for a clean claim, the table versions it was judged by).
+/// version or pack a finding rests on, <c>ptp-practitioner v322r0</c>; for a clean claim, the table versions it was judged by;
+/// an 837 adds
+/// <c>claim_segment</c> after the claim id, its <c>line_segments</c> are SV1/SV2 segment numbers, and a line that was
+/// read but not checked gets a <c>not-checked</c> row).
 /// Streaming: one claim in memory at a time.
 /// </summary>
 public static class BatchCheck
@@ -45,10 +67,15 @@ public static class BatchCheck
     /// <summary>The header of the separate rejected-lines file (see the overload with a <c>rejected</c> writer).</summary>
     public const string RejectedHeader = "line,claim_id,reason";
 
+    /// <summary>The header of <c>results.csv</c> for a format (an 837's rows carry the claim's segment too).</summary>
+    public static string ResultHeaderFor(BatchFormat format) => format == BatchFormat.X12 ? X12Results.ResultHeader : ResultHeader;
+
+    public static string RejectedHeaderFor(BatchFormat format) => format == BatchFormat.X12 ? X12Results.RejectedHeader : RejectedHeader;
+
     public static BatchSummary Run(Stream input, BatchFormat format, ClaimValidator validator, TextWriter results,
         Setting defaultSetting = Setting.Practitioner, bool includeInfo = false, IProgress<int>? progress = null)
     {
-        results.Write(ResultHeader);
+        results.Write(ResultHeaderFor(format));
         results.Write("\r\n");
         return Run(new BatchReader(input, format, defaultSetting), validator, results, null, includeInfo, progress, CancellationToken.None);
     }
@@ -63,7 +90,8 @@ public static class BatchCheck
         bool includeInfo = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var tablesUsed = new SortedSet<string>(StringComparer.Ordinal);
-        int claims = 0, clean = 0, withFindings = 0, validated = 0, rejectedLines = 0;
+        int claims = 0, clean = 0, withFindings = 0, validated = 0, rejectedLines = 0, problems = 0, notChecked = 0;
+        var x12 = reader.Format == BatchFormat.X12;
         var byKind = new Dictionary<string, int>();
         var bySeverity = new Dictionary<string, int>();
         var lastReport = 0;
@@ -76,22 +104,27 @@ public static class BatchCheck
             {
                 switch (chunk.Items[k])
                 {
+                    case BatchProblem p when rejected is not null:
+                        problems++;
+                        Rejected(rejected, x12, p.Line, null, null, p.Reason);
+                        break;
+                    case BatchProblem p:
+                        problems++;
+                        Row(results, x12, null, null, Number(p.Line), "rejected", "", "", "", "", "", "", "", p.Reason);
+                        break;
                     case BatchRejection r when rejected is not null:
                         rejectedLines++;
-                        rejected.Write(r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                        rejected.Write(',');
-                        Field(rejected, r.ClaimId ?? "");
-                        rejected.Write(',');
-                        Field(rejected, r.Reason);
-                        rejected.Write("\r\n");
+                        Rejected(rejected, x12, r.Line, r.ClaimId, r.ClaimSegment, r.Reason);
                         break;
                     case BatchRejection r:
                         rejectedLines++;
-                        Row(results, r.ClaimId, r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), "rejected", "", "", "", "", "", "", "", r.Reason);
+                        Row(results, x12, r.ClaimId, r.ClaimSegment, Number(r.Line), "rejected", "", "", "", "", "", "", "", r.Reason);
                         break;
                     case BatchClaim c:
                         claims++;
-                        validated += InputLineCount(c); // input lines, not claim lines: a JSON line holds a whole claim
+                        // Input lines, not claim lines: a JSON line holds a whole claim; an 837 counts claims.
+                        validated += c.X12 is null ? InputLineCount(c) : 1;
+                        var info = c.X12;
                         var result = chunk.Results[k]!;
                         foreach (var source in result.TablesUsed) tablesUsed.Add(source.ToString());
                         foreach (var f in result.Findings)
@@ -101,16 +134,26 @@ public static class BatchCheck
                             var severity = SeverityName(f.Severity);
                             byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
                             bySeverity[severity] = bySeverity.GetValueOrDefault(severity) + 1;
-                            Row(results, c.Claim.ClaimId, InputLines(c, f.Lines), "finding", severity, kind, f.Rule,
-                                string.Join(';', f.Lines), string.Join(';', f.DeniedLines), string.Join(';', f.Codes), f.Source?.ToString() ?? "", f.Message);
+                            Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, info is null ? InputLines(c, f.Lines) : X12Results.LineSegments(c.InputLines, f.Lines),
+                                "finding", severity, kind, f.Rule,
+                                info is null ? string.Join(';', f.Lines) : X12Results.ClaimLines(info, f.Lines),
+                                info is null ? string.Join(';', f.DeniedLines) : X12Results.ClaimLines(info, f.DeniedLines),
+                                string.Join(';', f.Codes), f.Source?.ToString() ?? "", info is null ? f.Message : X12Results.Message(info, c.Claim, f));
                         }
                         if (result.Clean)
                         {
                             clean++;
-                            Row(results, c.Claim.ClaimId, InputLines(c, null), "clean", "", "", "", "", "", "",
-                                string.Join(';', result.TablesUsed.Select(s => s.ToString())), "");
+                            Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, InputLines(c, null), "clean", "", "", "", "", "", "",
+                                string.Join(';', result.TablesUsed.Select(s => s.ToString())), info is null ? "" : X12Results.CleanMessage(info));
                         }
                         else withFindings++;
+                        if (info is not null)
+                        {
+                            // A service line that was read but not checked is a row of its own: never a silent pass.
+                            foreach (var n in info.NotChecked)
+                                Row(results, x12, c.Claim.ClaimId, info.ClaimSegment, Number(n.Segment), "not-checked", "", "", "", Number(n.Line), "", n.Code, "", n.Reason);
+                            notChecked += info.NotChecked.Count;
+                        }
                         break;
                 }
             }
@@ -124,6 +167,7 @@ public static class BatchCheck
         rejected?.Flush();
         return new BatchSummary
         {
+            Unit = x12 ? "claim" : "line", ServiceLines = reader.ServiceLinesRead, ServiceLinesNotChecked = notChecked, FileProblems = problems,
             Claims = claims, ClaimsClean = clean, ClaimsWithFindings = withFindings,
             LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejectedLines,
             FindingsByKind = byKind, FindingsBySeverity = bySeverity, TablesUsed = tablesUsed.ToArray(),
@@ -135,15 +179,22 @@ public static class BatchCheck
         public ValidationResult?[] Results { get; set; } = [];
     }
 
-    private const int ChunkSize = 1024;
+    // Claims queued between the stages (with their lines, results and findings) outlive gen-0 collections: 1,024 x 8
+    // per queue promoted most of them to gen 1 and 2 (a second of GC pauses per million 837 service lines on one core).
+    // 256 x 4 keeps the stages overlapped on two cores with a small live set.
+    private const int ChunkSize = 256;
+    private const int QueuedChunks = 4;
 
     private static IEnumerable<Chunk> Pipeline(BatchReader reader, ClaimValidator validator, CancellationToken cancellationToken)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var parsed = new System.Collections.Concurrent.BlockingCollection<Chunk>(8);
-        using var checkedChunks = new System.Collections.Concurrent.BlockingCollection<Chunk>(8);
+        using var parsed = new System.Collections.Concurrent.BlockingCollection<Chunk>(QueuedChunks);
+        using var checkedChunks = new System.Collections.Concurrent.BlockingCollection<Chunk>(QueuedChunks);
         var token = cancel.Token;
-        var read = Task.Run(() =>
+        // The stages block on their queues for the whole run: on threads of their own, not the pool's. On pool threads a
+        // one-core host (one pool thread to start with) waited for the pool to grow, about a second per run.
+        const TaskCreationOptions Stage = TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach;
+        var read = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -158,8 +209,8 @@ public static class BatchCheck
                 if (items.Count > 0) parsed.Add(new Chunk(items, reader.LinesRead), token);
             }
             finally { parsed.CompleteAdding(); }
-        }, token);
-        var validate = Task.Run(() =>
+        }, token, Stage, TaskScheduler.Default);
+        var validate = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -168,17 +219,19 @@ public static class BatchCheck
                     var results = new ValidationResult?[chunk.Items.Count];
                     // Validation is the costliest stage: split each chunk over the cores (order is kept by index).
                     var parts = Math.Clamp(Environment.ProcessorCount, 1, 4);
-                    Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, CancellationToken = token }, part =>
+                    void Part(int part)
                     {
                         for (var k = part; k < results.Length; k += parts)
                             if (chunk.Items[k] is BatchClaim c) results[k] = validator.Validate(c.Claim);
-                    });
+                    }
+                    if (parts == 1) Part(0);
+                    else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, CancellationToken = token }, Part);
                     chunk.Results = results;
                     checkedChunks.Add(chunk, token);
                 }
             }
             finally { checkedChunks.CompleteAdding(); }
-        }, token);
+        }, token, Stage, TaskScheduler.Default);
         var completed = false;
         try
         {
@@ -226,10 +279,33 @@ public static class BatchCheck
         return string.Join(';', claimLines.Select(l => c.InputLines[l - 1]).Distinct());
     }
 
-    private static void Row(TextWriter w, string? claimId, string inputLines, string status, string severity, string kind, string rule,
-        string claimLines, string deniedLines, string codes, string source, string message)
+    private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A <c>rejected.csv</c> row: <c>line,claim_id,reason</c>, or for an 837 <c>segment,claim_id,claim_segment,reason</c>.</summary>
+    private static void Rejected(TextWriter w, bool x12, int line, string? claimId, int? claimSegment, string reason)
+    {
+        w.Write(Number(line));
+        w.Write(',');
+        Field(w, claimId ?? "");
+        w.Write(',');
+        if (x12)
+        {
+            if (claimSegment is { } s) w.Write(Number(s));
+            w.Write(',');
+        }
+        Field(w, reason);
+        w.Write("\r\n");
+    }
+
+    private static void Row(TextWriter w, bool x12, string? claimId, int? claimSegment, string inputLines, string status, string severity, string kind,
+        string rule, string claimLines, string deniedLines, string codes, string source, string message)
     {
         Field(w, claimId ?? ""); w.Write(',');
+        if (x12)
+        {
+            if (claimSegment is { } s) w.Write(Number(s));
+            w.Write(',');
+        }
         w.Write(inputLines); w.Write(',');
         w.Write(status); w.Write(',');
         w.Write(severity); w.Write(',');

@@ -1,18 +1,32 @@
 using System.Text;
 using System.Text.Json;
+using CodePairs.Rules.X12;
 
 namespace CodePairs.Rules.Batch;
 
-public enum BatchFormat { Csv, JsonLines }
+/// <summary>CSV and JSON Lines count input lines; <see cref="X12"/> (837P/837I) counts claims (CLM segments).</summary>
+public enum BatchFormat { Csv, JsonLines, X12 }
 
 /// <summary>What the batch reader yields: a claim ready to validate, or a rejected input line.</summary>
 public abstract record BatchItem;
 
 /// <summary>A parsed claim. <see cref="InputLines"/>[k] is the 1-based file line of claim line k+1.</summary>
-public sealed record BatchClaim(Claim Claim, IReadOnlyList<int> InputLines) : BatchItem;
+/// <summary>For an 837 claim <see cref="InputLines"/> holds segment numbers (each judged line's SV1/SV2) and <see cref="X12"/> the rest.</summary>
+public sealed record BatchClaim(Claim Claim, IReadOnlyList<int> InputLines) : BatchItem
+{
+    public X12ClaimInfo? X12 { get; init; }
+}
 
 /// <summary>An input line that was not validated, with its 1-based line number and the reason.</summary>
-public sealed record BatchRejection(int Line, string? ClaimId, string Reason) : BatchItem;
+/// <remarks>For an 837 claim <see cref="Line"/> is the segment at fault and <see cref="ClaimSegment"/> the claim's CLM.</remarks>
+public sealed record BatchRejection(int Line, string? ClaimId, string Reason) : BatchItem
+{
+    public int? ClaimSegment { get; init; }
+}
+
+/// <summary>A located problem with a part of the file that is not a claim (an 837 envelope error, a stray segment):
+/// reported with the rejections, never counted as an input line or claim.</summary>
+public sealed record BatchProblem(int Line, string Reason) : BatchItem;
 
 /// <summary>The file as a whole cannot be read (no header, wrong header). Line-level problems are never thrown.</summary>
 public sealed class BatchFileException(string message) : Exception(message);
@@ -21,7 +35,14 @@ public sealed class BatchFileException(string message) : Exception(message);
 /// Reading one slice of a larger file (a chunk): the slice starts at file line <see cref="FirstLineNumber"/> and, for a
 /// CSV slice that does not hold the header, <see cref="CsvWidth"/> says how many columns the header declared (8 or 9).
 /// </summary>
-public sealed record BatchSlice(int FirstLineNumber, int? CsvWidth);
+public sealed record BatchSlice(int FirstLineNumber, int? CsvWidth)
+{
+    /// <summary>837: where the slice starts inside the envelopes (null for the file's first chunk).</summary>
+    public X12Resume? X12Start { get; init; }
+
+    /// <summary>False for every chunk but the last: its end is a claim boundary, not the end of the file.</summary>
+    public bool EndsFile { get; init; } = true;
+}
 
 /// <summary>
 /// Streams a batch file one claim at a time. CSV (NCCI.md): header
@@ -29,12 +50,14 @@ public sealed record BatchSlice(int FirstLineNumber, int? CsvWidth);
 /// with the same claim_id form one claim. JSON Lines: one claim per line in the HTTP JSON shape. Every data line is
 /// accounted for: it ends up in exactly one <see cref="BatchClaim"/> or one <see cref="BatchRejection"/>. BOM, CRLF or
 /// LF, quoted fields with commas and doubled quotes are handled; a line that cannot be parsed is rejected, never thrown.
+/// X12 837P/837I files are read by <see cref="X12ClaimReader"/>, claim by claim (every CLM is one claim in).
 /// </summary>
 public sealed class BatchReader
 {
     public static readonly string[] Columns = ["claim_id", "date_of_service", "code", "mod1", "mod2", "mod3", "mod4", "units", "setting"];
 
     private readonly LineSource _lines;
+    private readonly X12ClaimReader? _x12;
     private readonly BatchFormat _format;
     private readonly Setting _defaultSetting;
     private readonly BatchSlice? _slice;
@@ -50,9 +73,18 @@ public sealed class BatchReader
     /// <summary>Reads a slice of a file: line numbers start at the slice's first line; a headerless CSV slice uses the width given.</summary>
     public BatchReader(Stream input, BatchFormat format, Setting defaultSetting, BatchSlice? slice)
     {
-        // Binary data, UTF-16 and archives fail here, the same way for a whole file and for each chunk of it.
-        var content = new BatchContentStream(input, startOfFile: slice is null || slice.FirstLineNumber == 1);
-        _lines = new LineSource(new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16));
+        if (format == BatchFormat.X12)
+        {
+            // An 837 is read as bytes by its own reader, bounded by its segment cap; its first segment must be ISA.
+            _x12 = new X12ClaimReader(input, slice);
+            _lines = new LineSource(TextReader.Null);
+        }
+        else
+        {
+            // Binary data, UTF-16 and archives fail here, the same way for a whole file and for each chunk of it.
+            var content = new BatchContentStream(input, startOfFile: slice is null || slice.FirstLineNumber == 1);
+            _lines = new LineSource(new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16));
+        }
         _format = format;
         _defaultSetting = defaultSetting;
         _slice = slice;
@@ -89,14 +121,36 @@ public sealed class BatchReader
         return string.IsNullOrEmpty(first) ? null : first;
     }
 
-    /// <summary>Data lines read so far (the CSV header is not a data line).</summary>
-    public int LinesRead { get; private set; }
+    /// <summary>Data lines read so far (the CSV header is not a data line); for an 837, claims (CLM segments) read so far.</summary>
+    public int LinesRead
+    {
+        get => _x12?.ClaimsRead ?? _linesRead;
+        private set => _linesRead = value;
+    }
 
+    private int _linesRead;
+
+    /// <summary>Service lines read so far: an 837's loops 2400; for CSV and JSON Lines 0 (their unit is the line).</summary>
+    public int ServiceLinesRead => _x12?.ServiceLinesRead ?? 0;
+
+    public BatchFormat Format => _format;
+
+    /// <summary>The format a file name says: .jsonl/.ndjson JSON Lines; .837/.x12/.edi an 837; anything else CSV (a .txt
+    /// is an 837 only when it starts with ISA: use the overload with the file's first bytes).</summary>
     public static BatchFormat FormatOf(string fileName)
         => fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
-            ? BatchFormat.JsonLines : BatchFormat.Csv;
+            ? BatchFormat.JsonLines : X12Files.HasX12Extension(fileName) ? BatchFormat.X12 : BatchFormat.Csv;
 
-    public IEnumerable<BatchItem> Read() => _format == BatchFormat.Csv ? ReadCsv() : ReadJsonLines();
+    /// <summary>The format of a file from its name and first bytes (<see cref="X12Files.SniffBytes"/> of them suffice).</summary>
+    public static BatchFormat FormatOf(string fileName, ReadOnlySpan<byte> head)
+        => X12Files.MaySniff(fileName) && X12Files.StartsWithIsa(head) ? BatchFormat.X12 : FormatOf(fileName);
+
+    public IEnumerable<BatchItem> Read() => _format switch
+    {
+        BatchFormat.Csv => ReadCsv(),
+        BatchFormat.JsonLines => ReadJsonLines(),
+        _ => _x12!.Read(),
+    };
 
     private IEnumerable<BatchItem> ReadJsonLines()
     {
