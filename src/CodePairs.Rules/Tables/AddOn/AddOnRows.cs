@@ -8,6 +8,9 @@ public sealed class AddOnRows
 
     public int Count => Rows.Count;
 
+    /// <summary>The rows collected so far, in arrival order.</summary>
+    public IReadOnlyList<AddOnRow> Collected => Rows;
+
     /// <summary>Adds a row. Type 2 rows carry no primary (<c>CCCCC</c>); type 1 rows list one; type 3 rows list one or
     /// carry <c>CCCCC</c>. A deletion date before the effective date is kept: the row is never in force.</summary>
     public void Add(in AddOnRow row)

@@ -332,7 +332,7 @@ public sealed partial class ReleaseGenerator
             foreach (var p in primaries)
             {
                 DateOnly? primaryDeletion = random.NextDouble() < 0.05 ? new DateOnly(2015 + random.Next(0, 10), 12, 31) : null;
-                yield return new AddOnRow(addOn, aocDeletion, HcpcsCode.FromPacked(p), primaryDeletion, type, effective, editDeletion, notes);
+                yield return new AddOnRow(addOn, aocDeletion, HcpcsCode.FromPackedChecked(p), primaryDeletion, type, effective, editDeletion, notes);
                 rows++;
             }
         }
@@ -394,6 +394,6 @@ public sealed partial class ReleaseGenerator
         }
         var codes = set.ToArray();
         Array.Sort(codes);
-        return codes.Select(HcpcsCode.FromPacked).ToArray();
+        return codes.Select(HcpcsCode.FromPackedChecked).ToArray();
     }
 }

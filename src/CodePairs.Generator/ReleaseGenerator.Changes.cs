@@ -76,7 +76,7 @@ public sealed partial class ReleaseGenerator
             foreach (var addOn in addOnsSeen.Where(_ => random.NextDouble() < share * 5).Distinct())
             {
                 var row = new AddOnRow(addOn, null, outsiders[random.Next(outsiders.Length)], null, AddOnType.Type3, next, null);
-                if (later.Rows.Any(r => r.AddOn == row.AddOn && r.Primary == row.Primary)) continue;
+                if (later.Collected.Any(r => r.AddOn == row.AddOn && r.Primary == row.Primary)) continue;
                 later.Add(row);
                 changes.Add((TableId.AddOn, new TableChange(ChangeKind.Added, addOn.ToString(), row.Primary.ToString(), [], null, AddOnChangeRow(row))));
             }
