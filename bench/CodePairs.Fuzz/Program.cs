@@ -22,6 +22,10 @@ foreach (var target in Targets.All().Where(t => only is null || only.Contains(t.
     var clock = Stopwatch.StartNew();
     long runs = 0, documented = 0, slowest = 0;
     var errors = new Dictionary<string, int>();
+    // Inputs that parsed join the pool only while small (4× the largest seed, at least 64 KiB): otherwise duplications
+    // grow the pool toward the 1 MiB mutation cap and a long run slows to a crawl on ever larger inputs.
+    var poolCap = Math.Max(64 * 1024, 4 * target.Seeds.Max(s => s.Length));
+    var lastReport = clock.Elapsed;
     while (runs < executions && (seconds == 0 || clock.Elapsed.TotalSeconds < seconds))
     {
         var input = Mutator.Mutate(random, pool[random.Next(pool.Count)], pool[random.Next(pool.Count)]);
@@ -30,7 +34,7 @@ foreach (var target in Targets.All().Where(t => only is null || only.Contains(t.
         try
         {
             target.Run(actual);
-            if (pool.Count < 256) pool.Add(input); else pool[random.Next(pool.Count)] = input;
+            if (input.Length <= poolCap) { if (pool.Count < 256) pool.Add(input); else pool[random.Next(pool.Count)] = input; }
         }
         catch (Exception e) when (target.Documented(e))
         {
@@ -56,6 +60,11 @@ foreach (var target in Targets.All().Where(t => only is null || only.Contains(t.
             Console.WriteLine($"FINDING {target.Name}: an input took {ms:N0} ms (saved to {file})");
         }
         runs++;
+        if (clock.Elapsed - lastReport > TimeSpan.FromMinutes(1))
+        {
+            lastReport = clock.Elapsed;
+            Console.WriteLine($"  {target.Name}: {runs:N0} executions, {runs / clock.Elapsed.TotalSeconds:N0}/s");
+        }
     }
     Console.WriteLine($"{target.Name}: {runs:N0} executions in {clock.Elapsed.TotalSeconds:N0} s ({runs / clock.Elapsed.TotalSeconds:N0}/s), " +
                       $"{documented:N0} documented errors ({string.Join(", ", errors.Select(e => $"{e.Key} {e.Value:N0}"))}), slowest input {slowest:N0} ms");
