@@ -57,6 +57,16 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
     public IRuleCatalog Catalog => catalog;
     public RuleSetLoader Loader => _loader;
 
+    /// <summary>The points between durable steps where a crash is interesting (the kill -9 checks of scripts/chaos.sh,
+    /// docs/operations.md): a version's catalogue entry written as loading, before any row; half of a version's rows
+    /// written; all of them written, not yet verified; the version verified and snapshotted, its checkpoints not yet
+    /// deleted; the rule set composed and snapshotted, the pointer not moved; the pointer moved, the rule set not yet
+    /// marked active, the previous one not retired, retention not run.</summary>
+    public static readonly string[] CrashPoints = ["version-loading", "rows-partial", "rows-written", "version-verified", "composed", "flipped"];
+
+    /// <summary>Test and chaos hook: called at each of <see cref="CrashPoints"/>, e.g. to die there.</summary>
+    internal Action<string>? AtPoint { get; set; }
+
     public async Task<PublishResult> PublishAsync(RuleSet drop, string origin, PublishOptions? options = null,
         IProgress<PublishProgress>? progress = null, CancellationToken ct = default)
     {
@@ -87,6 +97,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             tally.Step($"compose {id}");
             var changes = Summaries(held, drop, tables);
             await ComposeAsync(id, state, tables, origin, active?.Id, changes, ct).ConfigureAwait(false);
+            AtPoint?.Invoke("composed");
             if (!options.Activate) return new PublishResult(id, outcomes, tables, false, false, active?.Id, writes) { Changes = changes };
             try
             {
@@ -134,6 +145,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         }
         var created = existing?.CreatedAt ?? _clock.GetUtcNow();
         await catalog.UpsertVersionAsync(Entry(version, VersionStatus.Loading, null, created, null), ct).ConfigureAwait(false);
+        AtPoint?.Invoke("version-loading");
 
         var stored = StoredRows.Encode(version);
         tally.Plan($"write {name}", stored.Groups.Count + 1);
@@ -142,7 +154,8 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         WriteResult written;
         try
         {
-            written = await edits.WriteAsync(stored, key, committed, recorder.CommittedAsync, tally.Writes(), options.MaxEntityWritesPerSecond, ct).ConfigureAwait(false);
+            written = await edits.WriteAsync(stored, key, committed, recorder.CommittedAsync, HalfWay(tally.Writes(), stored.Groups.Count + 1), options.MaxEntityWritesPerSecond, ct)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -150,6 +163,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             try { await recorder.FlushAsync(CancellationToken.None).ConfigureAwait(false); } catch (Azure.RequestFailedException) { }
         }
         tally.Done(written.Entities);
+        AtPoint?.Invoke("rows-written");
         tally.Step($"verify {name}");
 
         if (await VerifyAsync(version, stored, ct).ConfigureAwait(false) is { } problem)
@@ -162,8 +176,27 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         buffer.Position = 0;
         var sha = await snapshots.UploadAsync(BlobSnapshotStore.VersionBlob(table, key), buffer, ct).ConfigureAwait(false);
         await catalog.UpsertVersionAsync(Entry(version, VersionStatus.Verified, sha, created, null), ct).ConfigureAwait(false);
+        AtPoint?.Invoke("version-verified");
         await checkpoints.DeleteAsync(table, key, ct).ConfigureAwait(false);
         return (written.Entities, true);
+    }
+
+    /// <summary>The writer's progress, calling the "rows-partial" crash point once half of the entities are written.</summary>
+    private IProgress<int>? HalfWay(IProgress<int>? progress, int planned)
+    {
+        var point = AtPoint;
+        if (point is null) return progress;
+        var fired = 0;
+        return new InlineProgress(n =>
+        {
+            progress?.Report(n);
+            if (n * 2 >= planned && Interlocked.Exchange(ref fired, 1) == 0) point("rows-partial");
+        });
+    }
+
+    private sealed class InlineProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     /// <summary>The stored row count against the version's, then a few groups read back and compared byte for byte.</summary>
@@ -205,7 +238,11 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
     private async Task<RuleSetEntry> FlipAsync(string id, ActivePointer? pointer, RuleSetEntry? previous, PublishOptions options, CancellationToken ct)
     {
         var entry = await catalog.GetRuleSetAsync(id, ct).ConfigureAwait(false) ?? throw new RuleSetNotFoundException(id);
-        if (pointer?.RuleSetId != id) await catalog.SetActiveAsync(id, pointer?.ETag, ct).ConfigureAwait(false);
+        if (pointer?.RuleSetId != id)
+        {
+            await catalog.SetActiveAsync(id, pointer?.ETag, ct).ConfigureAwait(false);
+            AtPoint?.Invoke("flipped");
+        }
         var activated = entry with { Status = RuleSetStatus.Active, ActivatedAt = _clock.GetUtcNow(), LastError = null };
         await catalog.UpsertRuleSetAsync(activated, ct).ConfigureAwait(false);
         if (previous is not null && previous.Id != id)
