@@ -92,7 +92,12 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
                 s.Written, s.Writes, tables.Any(t => t.Table == s.Version.Table && t.Key == s.Version.Key))).ToArray();
             var writes = staged.Sum(s => s.Writes);
             if (active?.Id == id)
+            {
+                // Already in force. A run that died after moving the pointer left the rest of the activation undone
+                // (the entry not marked active, the previous one not retired, retention not run): finish it.
+                if (options.Activate) await CompleteActivationAsync(active, options, ct).ConfigureAwait(false);
                 return new PublishResult(id, outcomes, tables, false, true, active.Previous, writes);
+            }
 
             tally.Step($"compose {id}");
             var changes = Summaries(held, drop, tables);
@@ -140,6 +145,9 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         var existing = await catalog.GetVersionAsync(table, key, ct).ConfigureAwait(false);
         if (existing is { Status: VersionStatus.Verified, SnapshotSha256: not null })
         {
+            // A run that died between verifying the version and deleting its checkpoints left them: delete them now
+            // (one query when there are none).
+            await checkpoints.DeleteAsync(table, key, ct).ConfigureAwait(false);
             tally.Step($"{name}: already stored");
             return (0, false);
         }
@@ -243,10 +251,18 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             await catalog.SetActiveAsync(id, pointer?.ETag, ct).ConfigureAwait(false);
             AtPoint?.Invoke("flipped");
         }
-        var activated = entry with { Status = RuleSetStatus.Active, ActivatedAt = _clock.GetUtcNow(), LastError = null };
-        await catalog.UpsertRuleSetAsync(activated, ct).ConfigureAwait(false);
-        if (previous is not null && previous.Id != id)
-            await catalog.UpsertRuleSetAsync(previous with { Status = RuleSetStatus.Retired }, ct).ConfigureAwait(false);
+        return await CompleteActivationAsync(entry, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>After the pointer names <paramref name="entry"/>: it is marked active, any other rule set still marked
+    /// active (the one it replaced, or one a dead run left so) is retired, and retention runs. Idempotent, so a rerun
+    /// finishes what a run that died after the flip left undone.</summary>
+    private async Task<RuleSetEntry> CompleteActivationAsync(RuleSetEntry entry, PublishOptions options, CancellationToken ct)
+    {
+        var activated = entry.Status == RuleSetStatus.Active ? entry : entry with { Status = RuleSetStatus.Active, ActivatedAt = _clock.GetUtcNow(), LastError = null };
+        if (!ReferenceEquals(activated, entry)) await catalog.UpsertRuleSetAsync(activated, ct).ConfigureAwait(false);
+        foreach (var stale in (await catalog.ListRuleSetsAsync(ct).ConfigureAwait(false)).Where(s => s.Status == RuleSetStatus.Active && s.Id != entry.Id))
+            await catalog.UpsertRuleSetAsync(stale with { Status = RuleSetStatus.Retired }, ct).ConfigureAwait(false);
         await RetainAsync(options.RetainRuleSets, ct).ConfigureAwait(false);
         return activated;
     }
