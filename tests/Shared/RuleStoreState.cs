@@ -72,12 +72,14 @@ public sealed partial record RuleStoreState(IReadOnlyList<string> Lines)
 
         var container = blobs.GetBlobContainerClient(names.SnapshotsContainer);
         var blobLines = new List<string>();
+        long largest = 0;
         if ((await container.ExistsAsync(ct)).Value)
             await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, null, ct))
             {
                 await using var stream = await container.GetBlobClient(item.Name).OpenReadAsync(cancellationToken: ct);
                 var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
                 blobLines.Add($"blob {item.Name} sha={sha} metadata={(item.Metadata.TryGetValue(BlobSnapshotStore.Sha256Metadata, out var meta) ? meta : "-")} bytes={item.Properties.ContentLength}");
+                largest = Math.Max(largest, item.Properties.ContentLength ?? 0);
             }
         lines.AddRange(blobLines.Order(StringComparer.Ordinal));
 
@@ -87,7 +89,7 @@ public sealed partial record RuleStoreState(IReadOnlyList<string> Lines)
             Summary = $"active={pointer?.RuleSetId ?? "none"} versions={versions.Count(v => v.Status == VersionStatus.Verified)} verified of {versions.Count} " +
                       $"ruleSets={string.Join('/', sets.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))} " +
                       $"edits={edits.Values.Sum(e => e.Entities)} entities/{edits.Values.Sum(e => e.Rows)} rows checkpoints={checkpoints} drops={drops.Count} " +
-                      $"snapshots={blobLines.Count} state={state.Sha256[..16]}",
+                      $"snapshots={blobLines.Count} (largest {largest / 1048576.0:F1} MiB) state={state.Sha256[..16]}",
         };
     }
 
