@@ -52,6 +52,29 @@ public sealed class RefreshFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Contains(clean.Lines, l => l.StartsWith("version", StringComparison.Ordinal) && l.Contains("status=Deleted", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StorageThatKeepsFailingFailsTheDropForThisRunOnlyAndTheNextRunLoadsIt()
+    {
+        // Every table transaction (the row writes) fails with 503 (one retry: the classification is the point, not the backoff).
+        var faults = new FaultInjectionPolicy(1.0, kinds: [(StorageFault.ServerBusy, 1)])
+        {
+            Applies = m => m.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal),
+        };
+        var failing = new RefreshWorld(azurite,
+            jobTables: Azurite.CreateTableServiceClient(o => { o.Retry.MaxRetries = 1; FaultInjectionPolicy.Install(o, faults); }));
+        await failing.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
+
+        var first = Assert.Single((await failing.Job.RunAsync(new RefreshRequest("timer"), default)).Candidates);
+        Assert.Equal("failed", first.Result);
+        Assert.StartsWith("storage failed past its retries (the next run tries again)", first.Detail, StringComparison.Ordinal);
+        Assert.Null(await failing.Catalog.GetActiveAsync(default));
+
+        // The same store with storage back: the timer run does not skip the drop as "failed before", it loads it.
+        faults.Rate = 0;
+        var second = Assert.Single((await failing.Job.RunAsync(new RefreshRequest("timer"), default)).Candidates);
+        Assert.True(second.Result == "activated", $"{second.Result}: {second.Detail}");
+    }
+
     /// <summary>The drops, each refreshed in turn by a timer run limited to it (a drop whose rule set retention deleted
     /// would otherwise be read again by the next run), the job on clients that fail as <paramref name="faults"/> says.</summary>
     private async Task<(RuleStoreState State, TimeSpan Elapsed, List<string> Outcomes)> RunAsync(FaultInjectionPolicy? faults, int drops)
