@@ -62,7 +62,7 @@ if [ "$mode" = all ] || [ "$mode" = batch ]; then
   dotnet build bench/CodePairs.Bench.Batches -c Release -nologo -clp:ErrorsOnly >/dev/null || { echo "build failed" >&2; exit 1; }
   harness=(dotnet bench/CodePairs.Bench.Batches/bin/Release/net10.0/CodePairs.Bench.Batches.dll chaos)
   opts=(--lines "$lines" --chunk-mib "$chunk")
-  reference=$("${harness[@]}" run --tag "r$run_id" "${opts[@]}" | outcome)
+  reference=$("${harness[@]}" run --tag "r$run_id" "${opts[@]}" 2>/dev/null | outcome)
   "${harness[@]}" clean --tag "r$run_id"
   [ -n "$reference" ] || { echo "the uninterrupted batch gave no outcome" >&2; exit 1; }
   echo "batch uninterrupted: $reference"
