@@ -107,7 +107,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             try
             {
                 tally.Step($"activate {id}");
-                await FlipAsync(id, pointer, active, options, ct).ConfigureAwait(false);
+                await FlipAsync(id, pointer, options, ct).ConfigureAwait(false);
                 return new PublishResult(id, outcomes, tables, true, false, active?.Id, writes) { Changes = changes };
             }
             catch (PointerConflictException) when (attempt < 3)
@@ -131,8 +131,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             if (await catalog.GetVersionAsync(t.Table, t.Key, ct).ConfigureAwait(false) is not { Status: VersionStatus.Verified })
                 throw new RuleSetNotActivatableException($"rule set {ruleSetId} names {t.Table.Name()} {t.Version} ({t.Key}), which is no longer stored");
         var pointer = await catalog.GetActiveAsync(ct).ConfigureAwait(false);
-        var active = pointer is null || pointer.RuleSetId == ruleSetId ? null : await catalog.GetRuleSetAsync(pointer.RuleSetId, ct).ConfigureAwait(false);
-        return await FlipAsync(ruleSetId, pointer, active, options, ct).ConfigureAwait(false);
+        return await FlipAsync(ruleSetId, pointer, options, ct).ConfigureAwait(false);
     }
 
     // ---- steps ----
@@ -243,7 +242,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
     }
 
     /// <summary>The commit point: the pointer moves (ETag-conditional), the new rule set is active, the old one retired.</summary>
-    private async Task<RuleSetEntry> FlipAsync(string id, ActivePointer? pointer, RuleSetEntry? previous, PublishOptions options, CancellationToken ct)
+    private async Task<RuleSetEntry> FlipAsync(string id, ActivePointer? pointer, PublishOptions options, CancellationToken ct)
     {
         var entry = await catalog.GetRuleSetAsync(id, ct).ConfigureAwait(false) ?? throw new RuleSetNotFoundException(id);
         if (pointer?.RuleSetId != id)
