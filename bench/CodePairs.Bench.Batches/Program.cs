@@ -53,10 +53,10 @@ var input = blobs.GetBlobContainerClient(options.InputContainer);
 await input.CreateIfNotExistsAsync();
 // The processor gets the door's own clients (BatchStorage retries), failing a share of requests with --faults.
 var faultRate = args.Contains("--faults") ? double.Parse(args[Array.IndexOf(args, "--faults") + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
-var faults = new CodePairs.Functions.Tests.Faults.FaultInjectionPolicy(faultRate, seed: 11);
+var faults = new CodePairs.Tests.Shared.FaultInjectionPolicy(faultRate, seed: 11);
 var settings = new CodePairs.Storage.StorageSettings("CodePairsStorage", cs, null, null, null, null, null);
-var processor = new BatchProcessor(BatchStorage.Blobs(settings, o => CodePairs.Functions.Tests.Faults.FaultInjectionPolicy.Install(o, faults)),
-    BatchStorage.Queues(settings, o => CodePairs.Functions.Tests.Faults.FaultInjectionPolicy.Install(o, faults)),
+var processor = new BatchProcessor(BatchStorage.Blobs(settings, o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults)),
+    BatchStorage.Queues(settings, o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults)),
     new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
 
 try

@@ -7,8 +7,9 @@
 // 3. the next quarter's three MUE tables alone (rules-incoming/mueq4/), refreshed on top of the active rule set: only
 //    the MUE versions are written, PTP and AOC carry over.
 // Prints the wall time per step and the entity writes of each run. Uses its own catalogue/edits tables and containers.
+// Also (issue 11): `faults [--scale full|small] [--rates 0.1,0.3]` (FaultRuns.cs) and `chaos publish|refresh ...`
+// (ChaosRuns.cs, driven by scripts/chaos.sh).
 using System.Diagnostics;
-using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CodePairs.Functions.Refresh;
@@ -19,15 +20,15 @@ using CodePairs.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+if (args is ["faults", ..]) return await FaultRuns.RunAsync(args[1..]);
+if (args is ["chaos", ..]) return await ChaosRuns.RunAsync(args[1..]);
+
 var connection = args.Length > 0 ? args[0] : "UseDevelopmentStorage=true";
 var suffix = DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
-// The SDK retry defaults of the service (StorageClients): exponential, 5 retries, on 408/429/500/502/503/504.
-void Retry(RetryOptions r) { r.Mode = RetryMode.Exponential; r.MaxRetries = 5; r.Delay = TimeSpan.FromMilliseconds(200); r.MaxDelay = TimeSpan.FromSeconds(10); }
-var tableOptions = new TableClientOptions(); Retry(tableOptions.Retry);
-var blobOptions = new BlobClientOptions(); Retry(blobOptions.Retry);
-var tables = new TableServiceClient(connection, tableOptions);
-var blobs = new BlobServiceClient(connection, blobOptions);
+// The service's retry settings (StorageRetry, as StorageClients registers them).
+var tables = new TableServiceClient(connection, StorageSettings.TableOptions());
+var blobs = new BlobServiceClient(connection, StorageSettings.BlobOptions());
 var catalogTable = "BenchCatalog" + suffix;
 var editsTable = "BenchEdits" + suffix;
 var dropContainer = "bench-incoming-" + suffix;
@@ -58,6 +59,7 @@ finally
     await blobs.GetBlobContainerClient(dropContainer).DeleteIfExistsAsync();
     await blobs.GetBlobContainerClient(snapshotContainer).DeleteIfExistsAsync();
 }
+return 0;
 
 async Task<string> DropAsync(string name, GeneratorOptions options)
 {

@@ -32,10 +32,14 @@ var publishConnection = new Option<string>("--connection") { Description = "stor
 var publishNoActivate = new Option<bool>("--no-activate") { Description = "write and verify the table versions and the new rule set but leave the active one as it is" };
 var publishParts = new Option<int>("--ptp-parts") { Description = "parts a PTP table must have (CMS ships f1-f4)", DefaultValueFactory = _ => 4 };
 var publishKeep = new Option<int>("--versions-per-table") { Description = "versions of each table the rule set keeps (the latest)", DefaultValueFactory = _ => 4 };
+var publishCatalog = new Option<string>("--catalog-table") { Description = "the rule store's catalogue table (default: the service's, RuleCatalog)", DefaultValueFactory = _ => CodePairs.Storage.StorageNames.CatalogTable };
+var publishEdits = new Option<string>("--edits-table") { Description = "the rule store's edits table (default: RuleEdits)", DefaultValueFactory = _ => CodePairs.Storage.StorageNames.EditsTable };
+var publishSnapshots = new Option<string>("--snapshots-container") { Description = "the rule store's snapshot container (default: rules-snapshots)", DefaultValueFactory = _ => CodePairs.Storage.StorageNames.SnapshotsContainer };
 var publish = new Command("publish", "Put table versions into the rule store (Table + Blob Storage), compose them over the active rule set and activate it")
-    { publishInputs, publishConnection, publishNoActivate, publishParts, publishKeep };
+    { publishInputs, publishConnection, publishNoActivate, publishParts, publishKeep, publishCatalog, publishEdits, publishSnapshots };
 publish.SetAction(p => new PublishCommand(commands, Console.Out, Console.Error).Run(p.GetValue(publishInputs)!, p.GetValue(publishConnection),
-    !p.GetValue(publishNoActivate), p.GetValue(publishParts), p.GetValue(publishKeep)));
+    !p.GetValue(publishNoActivate), p.GetValue(publishParts), p.GetValue(publishKeep),
+    new CodePairs.Storage.RuleStoreNames(p.GetValue(publishCatalog)!, p.GetValue(publishEdits)!, p.GetValue(publishSnapshots)!)));
 
 var changesSnapshot = new Argument<string>("snapshot") { Description = "a snapshot holding the versions (or dates) to compare" };
 var changesTable = new Option<string>("--table", "-t") { Description = "ptp-practitioner, ptp-hospital, aoc, mue-practitioner, mue-hospital or mue-dme", Required = true };

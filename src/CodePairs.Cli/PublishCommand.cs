@@ -16,16 +16,39 @@ namespace CodePairs.Cli;
 /// </summary>
 public sealed class PublishCommand(Commands commands, TextWriter output, TextWriter error)
 {
-    public int Run(IReadOnlyList<string> paths, string? connection, bool activate, int ptpParts = 4, int versionsPerTable = 4)
+    /// <summary>Tests and harnesses: applied to both storage clients' options after the retry settings (which are the
+    /// service's, <see cref="StorageRetry"/>), e.g. to install a fault-injecting policy.</summary>
+    public Action<Azure.Core.ClientOptions>? ConfigureClients { get; init; }
+
+    /// <summary>Tests and harnesses: the release protocol's crash-point hook (<see cref="RulePublisher.CrashPoints"/>).</summary>
+    internal Action<string>? AtPoint { get; init; }
+
+    /// <param name="names">The rule store's tables and container (default: the service's, <see cref="RuleStoreNames.Default"/>).</param>
+    public int Run(IReadOnlyList<string> paths, string? connection, bool activate, int ptpParts = 4, int versionsPerTable = 4, RuleStoreNames? names = null)
+    {
+        try
+        {
+            names = (names ?? RuleStoreNames.Default).Validated();
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        return Publish(paths, connection, activate, ptpParts, versionsPerTable, names);
+    }
+
+    private int Publish(IReadOnlyList<string> paths, string? connection, bool activate, int ptpParts, int versionsPerTable, RuleStoreNames names)
         => commands.Guarded(() =>
         {
             var settings = StorageSettings.From(Configuration(connection), StorageNames.Connection);
-            var tables = settings.CreateTableServiceClient();
-            var blobs = settings.CreateBlobServiceClient();
+            var tables = settings.CreateTableServiceClient(o => ConfigureClients?.Invoke(o));
+            var blobs = settings.CreateBlobServiceClient(o => ConfigureClients?.Invoke(o));
             var watch = Stopwatch.StartNew();
             var (rules, report) = commands.LoadOrImport(paths, ptpParts);
             if (report is not null) commands.WriteReport(report);
-            var publisher = new RulePublisher(new TableRuleCatalog(tables), new TableRuleEditsStore(tables), new BlobSnapshotStore(blobs), new TableCheckpointStore(tables));
+            var publisher = new RulePublisher(new TableRuleCatalog(tables, names.CatalogTable), new TableRuleEditsStore(tables, names.EditsTable),
+                new BlobSnapshotStore(blobs, names.SnapshotsContainer), new TableCheckpointStore(tables, names.CatalogTable)) { AtPoint = AtPoint };
             PublishResult result;
             try
             {

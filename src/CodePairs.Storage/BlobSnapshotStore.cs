@@ -57,10 +57,13 @@ public sealed class BlobSnapshotStore : ISnapshotStore
             var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(source, ct).ConfigureAwait(false));
             source.Position = 0;
             await EnsureContainerAsync(ct).ConfigureAwait(false);
+            // Overwrites: a retry after a lost response writes the same bytes again. In blocks, so every request stays
+            // small against the per-try network timeout (StorageRetry) whatever the snapshot's size.
             await blob.UploadAsync(source, new BlobUploadOptions
             {
                 Metadata = new Dictionary<string, string> { [Sha256Metadata] = sha },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
+                TransferOptions = StorageRetry.Transfer,
             }, ct).ConfigureAwait(false);
             return sha;
         }

@@ -57,6 +57,16 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
     public IRuleCatalog Catalog => catalog;
     public RuleSetLoader Loader => _loader;
 
+    /// <summary>The points between durable steps where a crash is interesting (the kill -9 checks of scripts/chaos.sh,
+    /// docs/operations.md): a version's catalogue entry written as loading, before any row; half of a version's rows
+    /// written; all of them written, not yet verified; the version verified and snapshotted, its checkpoints not yet
+    /// deleted; the rule set composed and snapshotted, the pointer not moved; the pointer moved, the rule set not yet
+    /// marked active, the previous one not retired, retention not run.</summary>
+    public static readonly string[] CrashPoints = ["version-loading", "rows-partial", "rows-written", "version-verified", "composed", "flipped"];
+
+    /// <summary>Test and chaos hook: called at each of <see cref="CrashPoints"/>, e.g. to die there.</summary>
+    internal Action<string>? AtPoint { get; set; }
+
     public async Task<PublishResult> PublishAsync(RuleSet drop, string origin, PublishOptions? options = null,
         IProgress<PublishProgress>? progress = null, CancellationToken ct = default)
     {
@@ -82,16 +92,22 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
                 s.Written, s.Writes, tables.Any(t => t.Table == s.Version.Table && t.Key == s.Version.Key))).ToArray();
             var writes = staged.Sum(s => s.Writes);
             if (active?.Id == id)
+            {
+                // Already in force. A run that died after moving the pointer left the rest of the activation undone
+                // (the entry not marked active, the previous one not retired, retention not run): finish it.
+                if (options.Activate) await CompleteActivationAsync(active, options, ct).ConfigureAwait(false);
                 return new PublishResult(id, outcomes, tables, false, true, active.Previous, writes);
+            }
 
             tally.Step($"compose {id}");
             var changes = Summaries(held, drop, tables);
             await ComposeAsync(id, state, tables, origin, active?.Id, changes, ct).ConfigureAwait(false);
+            AtPoint?.Invoke("composed");
             if (!options.Activate) return new PublishResult(id, outcomes, tables, false, false, active?.Id, writes) { Changes = changes };
             try
             {
                 tally.Step($"activate {id}");
-                await FlipAsync(id, pointer, active, options, ct).ConfigureAwait(false);
+                await FlipAsync(id, pointer, options, ct).ConfigureAwait(false);
                 return new PublishResult(id, outcomes, tables, true, false, active?.Id, writes) { Changes = changes };
             }
             catch (PointerConflictException) when (attempt < 3)
@@ -115,8 +131,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             if (await catalog.GetVersionAsync(t.Table, t.Key, ct).ConfigureAwait(false) is not { Status: VersionStatus.Verified })
                 throw new RuleSetNotActivatableException($"rule set {ruleSetId} names {t.Table.Name()} {t.Version} ({t.Key}), which is no longer stored");
         var pointer = await catalog.GetActiveAsync(ct).ConfigureAwait(false);
-        var active = pointer is null || pointer.RuleSetId == ruleSetId ? null : await catalog.GetRuleSetAsync(pointer.RuleSetId, ct).ConfigureAwait(false);
-        return await FlipAsync(ruleSetId, pointer, active, options, ct).ConfigureAwait(false);
+        return await FlipAsync(ruleSetId, pointer, options, ct).ConfigureAwait(false);
     }
 
     // ---- steps ----
@@ -129,11 +144,15 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         var existing = await catalog.GetVersionAsync(table, key, ct).ConfigureAwait(false);
         if (existing is { Status: VersionStatus.Verified, SnapshotSha256: not null })
         {
+            // A run that died between verifying the version and deleting its checkpoints left them: delete them now
+            // (one query when there are none).
+            await checkpoints.DeleteAsync(table, key, ct).ConfigureAwait(false);
             tally.Step($"{name}: already stored");
             return (0, false);
         }
         var created = existing?.CreatedAt ?? _clock.GetUtcNow();
         await catalog.UpsertVersionAsync(Entry(version, VersionStatus.Loading, null, created, null), ct).ConfigureAwait(false);
+        AtPoint?.Invoke("version-loading");
 
         var stored = StoredRows.Encode(version);
         tally.Plan($"write {name}", stored.Groups.Count + 1);
@@ -142,7 +161,8 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         WriteResult written;
         try
         {
-            written = await edits.WriteAsync(stored, key, committed, recorder.CommittedAsync, tally.Writes(), options.MaxEntityWritesPerSecond, ct).ConfigureAwait(false);
+            written = await edits.WriteAsync(stored, key, committed, recorder.CommittedAsync, HalfWay(tally.Writes(), stored.Groups.Count + 1), options.MaxEntityWritesPerSecond, ct)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -150,6 +170,7 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
             try { await recorder.FlushAsync(CancellationToken.None).ConfigureAwait(false); } catch (Azure.RequestFailedException) { }
         }
         tally.Done(written.Entities);
+        AtPoint?.Invoke("rows-written");
         tally.Step($"verify {name}");
 
         if (await VerifyAsync(version, stored, ct).ConfigureAwait(false) is { } problem)
@@ -162,8 +183,27 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         buffer.Position = 0;
         var sha = await snapshots.UploadAsync(BlobSnapshotStore.VersionBlob(table, key), buffer, ct).ConfigureAwait(false);
         await catalog.UpsertVersionAsync(Entry(version, VersionStatus.Verified, sha, created, null), ct).ConfigureAwait(false);
+        AtPoint?.Invoke("version-verified");
         await checkpoints.DeleteAsync(table, key, ct).ConfigureAwait(false);
         return (written.Entities, true);
+    }
+
+    /// <summary>The writer's progress, calling the "rows-partial" crash point once half of the entities are written.</summary>
+    private IProgress<int>? HalfWay(IProgress<int>? progress, int planned)
+    {
+        var point = AtPoint;
+        if (point is null) return progress;
+        var fired = 0;
+        return new InlineProgress(n =>
+        {
+            progress?.Report(n);
+            if (n * 2 >= planned && Interlocked.Exchange(ref fired, 1) == 0) point("rows-partial");
+        });
+    }
+
+    private sealed class InlineProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     /// <summary>The stored row count against the version's, then a few groups read back and compared byte for byte.</summary>
@@ -202,14 +242,26 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
     }
 
     /// <summary>The commit point: the pointer moves (ETag-conditional), the new rule set is active, the old one retired.</summary>
-    private async Task<RuleSetEntry> FlipAsync(string id, ActivePointer? pointer, RuleSetEntry? previous, PublishOptions options, CancellationToken ct)
+    private async Task<RuleSetEntry> FlipAsync(string id, ActivePointer? pointer, PublishOptions options, CancellationToken ct)
     {
         var entry = await catalog.GetRuleSetAsync(id, ct).ConfigureAwait(false) ?? throw new RuleSetNotFoundException(id);
-        if (pointer?.RuleSetId != id) await catalog.SetActiveAsync(id, pointer?.ETag, ct).ConfigureAwait(false);
-        var activated = entry with { Status = RuleSetStatus.Active, ActivatedAt = _clock.GetUtcNow(), LastError = null };
-        await catalog.UpsertRuleSetAsync(activated, ct).ConfigureAwait(false);
-        if (previous is not null && previous.Id != id)
-            await catalog.UpsertRuleSetAsync(previous with { Status = RuleSetStatus.Retired }, ct).ConfigureAwait(false);
+        if (pointer?.RuleSetId != id)
+        {
+            await catalog.SetActiveAsync(id, pointer?.ETag, ct).ConfigureAwait(false);
+            AtPoint?.Invoke("flipped");
+        }
+        return await CompleteActivationAsync(entry, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>After the pointer names <paramref name="entry"/>: it is marked active, any other rule set still marked
+    /// active (the one it replaced, or one a dead run left so) is retired, and retention runs. Idempotent, so a rerun
+    /// finishes what a run that died after the flip left undone.</summary>
+    private async Task<RuleSetEntry> CompleteActivationAsync(RuleSetEntry entry, PublishOptions options, CancellationToken ct)
+    {
+        var activated = entry.Status == RuleSetStatus.Active ? entry : entry with { Status = RuleSetStatus.Active, ActivatedAt = _clock.GetUtcNow(), LastError = null };
+        if (!ReferenceEquals(activated, entry)) await catalog.UpsertRuleSetAsync(activated, ct).ConfigureAwait(false);
+        foreach (var stale in (await catalog.ListRuleSetsAsync(ct).ConfigureAwait(false)).Where(s => s.Status == RuleSetStatus.Active && s.Id != entry.Id))
+            await catalog.UpsertRuleSetAsync(stale with { Status = RuleSetStatus.Retired }, ct).ConfigureAwait(false);
         await RetainAsync(options.RetainRuleSets, ct).ConfigureAwait(false);
         return activated;
     }

@@ -33,15 +33,9 @@ public static class StorageClients
                 clients.AddTableServiceClient(settings.TableServiceUri ?? throw settings.Missing("tableServiceUri"));
                 clients.UseCredential(settings.Credential());
             }
-            // Storage throttles with 503/500; the SDK retries those (and 429) with exponential backoff.
-            clients.ConfigureDefaults(o =>
-            {
-                o.Retry.Mode = RetryMode.Exponential;
-                o.Retry.MaxRetries = 5;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                o.Retry.MaxDelay = TimeSpan.FromSeconds(10);
-                o.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-            });
+            // Storage throttles with 503/500; the SDK retries those (and 408/429, resets, timeouts) as StorageRetry says,
+            // the same for the CLI's and the batch door's clients.
+            clients.ConfigureDefaults(o => StorageRetry.Configure(o.Retry));
         });
         return services;
     }
@@ -69,6 +63,35 @@ public sealed record StorageSettings(string Name, string? ConnectionString, Uri?
     public InvalidOperationException Missing(string key)
         => new($"storage setting '{Name}' is neither a connection string nor has '{Name}__{key}' set");
 
-    public BlobServiceClient CreateBlobServiceClient() => ConnectionString is { } cs ? new BlobServiceClient(cs) : new BlobServiceClient(BlobServiceUri, Credential());
-    public TableServiceClient CreateTableServiceClient() => ConnectionString is { } cs ? new TableServiceClient(cs) : new TableServiceClient(TableServiceUri, Credential());
+    /// <summary>The options of <see cref="CreateBlobServiceClient"/>: <see cref="StorageRetry"/>'s retries, then
+    /// <paramref name="configure"/> (tests and harnesses add a fault-injecting policy).</summary>
+    public static BlobClientOptions BlobOptions(Action<BlobClientOptions>? configure = null)
+    {
+        var options = new BlobClientOptions();
+        StorageRetry.Configure(options.Retry);
+        configure?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>The options of <see cref="CreateTableServiceClient"/>: <see cref="StorageRetry"/>'s retries, then
+    /// <paramref name="configure"/>.</summary>
+    public static TableClientOptions TableOptions(Action<TableClientOptions>? configure = null)
+    {
+        var options = new TableClientOptions();
+        StorageRetry.Configure(options.Retry);
+        configure?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>A Blob client outside dependency injection (the CLI, harnesses) with the service's retry settings.</summary>
+    public BlobServiceClient CreateBlobServiceClient(Action<BlobClientOptions>? configure = null)
+        => ConnectionString is { } cs
+            ? new BlobServiceClient(cs, BlobOptions(configure))
+            : new BlobServiceClient(BlobServiceUri ?? throw Missing("blobServiceUri"), Credential(), BlobOptions(configure));
+
+    /// <summary>A Table client outside dependency injection (the CLI, harnesses) with the service's retry settings.</summary>
+    public TableServiceClient CreateTableServiceClient(Action<TableClientOptions>? configure = null)
+        => ConnectionString is { } cs
+            ? new TableServiceClient(cs, TableOptions(configure))
+            : new TableServiceClient(TableServiceUri ?? throw Missing("tableServiceUri"), Credential(), TableOptions(configure));
 }

@@ -1,9 +1,11 @@
+using Azure;
 using Azure.Data.Tables;
 
 namespace CodePairs.Storage;
 
-/// <summary>Submits planned transactions (upsert-replace, so a rerun rewrites the same entities), several partitions at
-/// a time; the batches of one partition go in order. Transient failures are retried by the SDK's retry policy.</summary>
+/// <summary>Submits planned transactions (upsert-replace, so a rerun — or the SDK's retry of a transaction whose response
+/// was lost — rewrites the same entities), several partitions at a time; the batches of one partition go in order.
+/// Transient failures are retried per transaction by the SDK's retry policy (<see cref="StorageRetry"/>).</summary>
 public static class TableBatchWriter
 {
     public const int DefaultParallelPartitions = 8;
@@ -55,5 +57,35 @@ public static class TableBatchWriter
                     await partitionCommitted(group.Key, group.Sum(b => b.Entities.Count), token).ConfigureAwait(false);
             }).ConfigureAwait(false);
         return (entities, transactions);
+    }
+
+    /// <summary>Deletes the entities of one transaction (one partition, ≤ 100). The retry of a delete whose response was
+    /// lost finds them gone, and the transaction fails whole with 404: the ones still there are looked up and deleted
+    /// again, so a lost response costs one query, never a failed step.</summary>
+    public static async Task DeleteAsync(TableClient table, TableBatch batch, CancellationToken ct)
+    {
+        IReadOnlyList<TableEntity> left = batch.Entities;
+        for (var attempt = 1; left.Count > 0; attempt++)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(left.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), ct)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 404 && attempt < 5)
+            {
+                left = await StillStoredAsync(table, batch.PartitionKey, left, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<TableEntity>> StillStoredAsync(TableClient table, string partition, IReadOnlyList<TableEntity> entities, CancellationToken ct)
+    {
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: ct)
+                           .ConfigureAwait(false))
+            stored.Add(e.RowKey);
+        return entities.Where(e => stored.Contains(e.RowKey)).ToArray();
     }
 }

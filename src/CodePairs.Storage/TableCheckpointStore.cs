@@ -45,8 +45,7 @@ public sealed class TableCheckpointStore(TableServiceClient tables, string table
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct).ConfigureAwait(false))
             keys.Add(new TableEntity(e.PartitionKey, e.RowKey));
         foreach (var batch in TableBatchPlanner.Plan(keys))
-            await _table.SubmitTransactionAsync(batch.Entities.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, Azure.ETag.All)), ct)
-                .ConfigureAwait(false);
+            await TableBatchWriter.DeleteAsync(_table, batch, ct).ConfigureAwait(false);
     }
 
     public async Task<DropRecord?> GetDropAsync(string contentKey, CancellationToken ct)

@@ -84,8 +84,7 @@ public sealed class TableRuleEditsStore : IRuleEditsStore
             {
                 foreach (var batch in group)
                 {
-                    await _table.SubmitTransactionAsync(
-                        batch.Entities.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, Azure.ETag.All)), token).ConfigureAwait(false);
+                    await TableBatchWriter.DeleteAsync(_table, batch, token).ConfigureAwait(false);
                     Interlocked.Add(ref deleted, batch.Entities.Count);
                 }
             }).ConfigureAwait(false);

@@ -50,6 +50,14 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The job's own crash points (the release protocol's are <see cref="RulePublisher.CrashPoints"/>): a drop's
+    /// files hashed and archived, not yet read; its publish done, the drop not yet recorded; the drop recorded, the
+    /// job row not yet finished.</summary>
+    public static readonly string[] CrashPoints = ["fetched", "published", "recorded"];
+
+    /// <summary>Test and chaos hook: called at each of <see cref="CrashPoints"/>, e.g. to die there.</summary>
+    internal Action<string>? AtPoint { get; set; }
+
     public Task<RefreshStatus> StatusAsync(CancellationToken ct) => stores.JobRow.GetAsync(ct);
 
     /// <summary>Takes the lease and runs the job to its end in the background (the HTTP start); or says who holds it.</summary>
@@ -142,6 +150,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
             var hashes = await HashAsync(candidate, work, local, ct);
             key = ContentKey(hashes);
             run.Time("fetch");
+            AtPoint?.Invoke("fetched");
 
             var known = await stores.Checkpoints.GetDropAsync(key, ct);
             if (known?.RuleSetId is { } ruleSet && await stores.Publisher.Catalog.GetRuleSetAsync(ruleSet, ct) is { Status: not RuleSetStatus.Deleted } entry)
@@ -171,9 +180,11 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
             var result = await stores.Publisher.PublishAsync(drop, $"drop {candidate.Name} ({candidate.Source})", options.Value.Publish(), progress, ct);
             run.EntityWrites += result.EntityWrites;
             run.Time("publish");
+            AtPoint?.Invoke("published");
 
             var report = imported.Report;
             await stores.Checkpoints.SetDropAsync(new DropRecord(key, candidate.Name, result.RuleSetId, null, JsonSerializer.Serialize(report, Json), clock.GetUtcNow()), ct);
+            AtPoint?.Invoke("recorded");
             if (result.Activated)
             {
                 if (cache is not null) await cache.RefreshAsync(force: true, ct);
@@ -190,16 +201,28 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A drop's content, a storage failure or a bug: this drop fails, the others go on, and it is not retried
-            // by the timer until its files change (an admin start naming it retries it).
+            // A drop's content or a bug: this drop fails, the others go on, and it is not retried by the timer until its
+            // files change (an admin start naming it retries it). Storage that kept failing past the retries is not the
+            // drop's fault: that is reported but not recorded, so the next run tries again and resumes from the checkpoints.
             var files = (e as CmsFileException)?.Report?.Files ?? [];
             var error = e is CmsFileException or PublishException or ReleaseSourceException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            if (key is not null)
+            var storage = IsStorageFailure(e);
+            if (storage) error = $"storage failed past its retries (the next run tries again): {error}";
+            else if (key is not null)
                 await TryRecordFailureAsync(new DropRecord(key, candidate.Name, null, error, files.Count == 0 ? null : JsonSerializer.Serialize(files, Json), clock.GetUtcNow()));
             Log.CandidateRejected(logger, candidate.Name, error);
             return new CandidateOutcome(candidate.Name, null, "failed", error) { Files = files };
         }
     }
+
+    /// <summary>A failure of the storage account (an error answer, a reset, a timeout), not of the drop's files.</summary>
+    private static bool IsStorageFailure(Exception e) => e switch
+    {
+        Azure.RequestFailedException or TimeoutException => true,
+        IOException when e is not CmsFileException => e.InnerException is System.Net.Sockets.SocketException || e.GetType() == typeof(IOException),
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsStorageFailure),
+        _ => false,
+    };
 
     private async Task TryRecordFailureAsync(DropRecord record)
     {
@@ -242,11 +265,25 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         await archive.CreateIfNotExistsAsync(cancellationToken: ct);
         var target = archive.GetBlobClient($"{sha}/{Path.GetFileName(file.Name)}");
         if (await target.ExistsAsync(ct)) return;
-        var copy = await target.StartCopyFromUriAsync(Blob(file).Uri, new Azure.Storage.Blobs.Models.BlobCopyFromUriOptions
+        try
         {
-            Metadata = new Dictionary<string, string> { ["sha256"] = sha, ["source"] = $"{file.Container}/{file.BlobName}" },
-        }, ct);
-        await copy.WaitForCompletionAsync(ct);
+            var copy = await target.StartCopyFromUriAsync(Blob(file).Uri, new Azure.Storage.Blobs.Models.BlobCopyFromUriOptions
+            {
+                Metadata = new Dictionary<string, string> { ["sha256"] = sha, ["source"] = $"{file.Container}/{file.BlobName}" },
+            }, ct);
+            await copy.WaitForCompletionAsync(ct);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 409)
+        {
+            // The retry of a copy whose response was lost meets the copy it started (PendingCopyOperation): wait for it.
+            for (var i = 0; ; i++)
+            {
+                var copied = (await target.GetPropertiesAsync(cancellationToken: ct)).Value;
+                if (copied.CopyStatus == Azure.Storage.Blobs.Models.CopyStatus.Success) return;
+                if (copied.CopyStatus != Azure.Storage.Blobs.Models.CopyStatus.Pending || i >= 600) throw;
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
     }
 
     private BlobClient Blob(IncomingFile file) => stores.Drop.Blobs.GetBlobContainerClient(file.Container).GetBlobClient(file.BlobName);

@@ -70,19 +70,22 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
 
     private async Task<ETag> WriteAsync(RefreshStatus status, string owner, ETag etag, CancellationToken ct)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var response = await _table.UpdateEntityAsync(ToEntity(status, owner), etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return response.Headers.ETag!.Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            // A 412 after an SDK retry may be our own earlier write: if the row is still ours, write again on its ETag;
-            // if someone took the lease over, the 412 stands and this run stops.
-            var current = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
-            if (!current.HasValue || current.Value is not { } row || row.GetString("Owner") != owner) throw;
-            var response = await _table.UpdateEntityAsync(ToEntity(status, owner), row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-            return response.Headers.ETag!.Value;
+            try
+            {
+                var response = await _table.UpdateEntityAsync(ToEntity(status, owner), etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return response.Headers.ETag!.Value;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+                // A 412 after an SDK retry may be our own earlier write (its response lost): if the row is still ours,
+                // write again on its ETag (which may be lost in turn); if someone took the lease over, the 412 stands
+                // and this run stops.
+                var current = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
+                if (!current.HasValue || current.Value is not { } row || row.GetString("Owner") != owner) throw;
+                etag = row.ETag;
+            }
         }
     }
 

@@ -100,7 +100,8 @@ public sealed class UrlSource(IHttpClientFactory httpClients, BlobServiceClient 
         await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
         await using (var capped = new CappedHashingStream(body, cap, sha, fileName))
         {
-            await staging.UploadAsync(capped, cancellationToken);
+            // Overwrite (the name is this download's own): a retry after a lost response must not meet a 409.
+            await staging.UploadAsync(capped, new BlobUploadOptions { TransferOptions = StorageRetry.Transfer }, cancellationToken);
             size = capped.BytesRead;
         }
         var hash = Convert.ToHexStringLower(sha.GetHashAndReset());

@@ -4,7 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CodePairs.Functions.Batches;
-using CodePairs.Functions.Tests.Faults;
+using CodePairs.Tests.Shared;
 using CodePairs.Functions.Tests.Storage;
 using CodePairs.Storage;
 using Xunit.Abstractions;
@@ -37,7 +37,7 @@ public class BatchFaultTests(AzuriteFixture azurite, ITestOutputHelper output) :
         await container.GetBlobClient("a.json").UploadAsync(BinaryData.FromString("{}"), overwrite: true);
         Assert.Equal(1, policy.Injected[fault]);
         if (fault == StorageFault.Stall)
-            Assert.InRange(clock.Elapsed, BatchStorage.NetworkTimeout, policy.Stall - TimeSpan.FromSeconds(1));
+            Assert.InRange(clock.Elapsed, StorageRetry.NetworkTimeout, policy.Stall - TimeSpan.FromSeconds(1));
         Assert.Equal("{}", (await container.GetBlobClient("a.json").DownloadContentAsync()).Value.Content.ToString());
     }
 

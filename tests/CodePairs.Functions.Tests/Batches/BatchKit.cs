@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Batches;
-using CodePairs.Functions.Tests.Faults;
+using CodePairs.Tests.Shared;
 using CodePairs.Functions.Tests.Http;
 using CodePairs.Functions.Tests.Storage;
 using CodePairs.Storage;

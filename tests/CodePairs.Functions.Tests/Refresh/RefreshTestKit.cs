@@ -14,19 +14,21 @@ using Microsoft.Extensions.Options;
 namespace CodePairs.Functions.Tests.Refresh;
 
 /// <summary>One isolated refresh world on Azurite: its own catalogue and edits tables, snapshot and drop containers,
-/// a job, an in-memory rule set fed from its storage, and the functions.</summary>
+/// a job, an in-memory rule set fed from its storage, and the functions. <see cref="Tables"/> and <see cref="Blobs"/>
+/// (what the test's own helpers use) are the fixture's; the job and its stores may get others (fault tests).</summary>
 internal sealed class RefreshWorld
 {
-    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, UrlSource? urls = null, RefreshOptions? options = null)
+    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, UrlSource? urls = null, RefreshOptions? options = null,
+        TableServiceClient? jobTables = null, BlobServiceClient? jobBlobs = null)
     {
         clock ??= TimeProvider.System;
-        Storage = new StorageStack(azurite, clock, packs: []);
+        Storage = new StorageStack(azurite, clock, packs: [], jobTables, jobBlobs);
         Tables = azurite.Tables;
         Blobs = azurite.Blobs;
         DropContainer = azurite.NewContainerName("drop");
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new RefreshOptions { RetainRuleSets = 1 });
-        Stores = new RefreshStores(Storage.Publisher, Storage.Checkpoints, new RefreshJobRow(Tables, Storage.CatalogTable, clock),
-            new DropContainerSource(Blobs, DropContainer), urls);
+        Stores = new RefreshStores(Storage.Publisher, Storage.Checkpoints, new RefreshJobRow(jobTables ?? Tables, Storage.CatalogTable, clock),
+            new DropContainerSource(jobBlobs ?? Blobs, DropContainer), urls);
         Job = new RefreshJob(Stores, Options, clock, NullLogger<RefreshJob>.Instance, Storage.Cache);
         Functions = new RefreshFunctions(Job, Storage.Publisher, Options, Storage.Cache, NullLogger<RefreshFunctions>.Instance);
     }
@@ -42,6 +44,9 @@ internal sealed class RefreshWorld
     public RefreshStores Stores { get; }
     public RefreshJob Job { get; }
     public RefreshFunctions Functions { get; }
+
+    /// <summary>The rule store's final state (<see cref="CodePairs.Tests.Shared.RuleStoreState"/>), read with fault-free clients.</summary>
+    public Task<CodePairs.Tests.Shared.RuleStoreState> StateAsync() => CodePairs.Tests.Shared.RuleStoreState.ReadAsync(Tables, Blobs, Storage.Names);
 
     public async Task<string?> ActiveIdAsync() => (await Catalog.GetActiveAsync(default))?.RuleSetId;
 
@@ -91,6 +96,20 @@ internal static class RefreshFiles
             captured.Remove(CodePairs.Rules.Cms.CmsNames.ManifestName);
             return Cache[(releaseId, seed)] = captured;
         }
+    }
+
+    /// <summary>A small generated quarter's three MUE tables alone (the usual quarterly drop), as CMS ships them.</summary>
+    public static IReadOnlyDictionary<string, byte[]> SmallMue(string releaseId, int seed = 2)
+    {
+        var captured = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        new ReleaseGenerator(GeneratorOptions.Small(seed) with
+            {
+                ReleaseId = releaseId,
+                Tables = [CodePairs.Rules.TableId.MuePractitioner, CodePairs.Rules.TableId.MueHospital, CodePairs.Rules.TableId.MueDme],
+            })
+            .WriteFiles(name => new CapturingStream(bytes => captured[name] = bytes));
+        captured.Remove(CodePairs.Rules.Cms.CmsNames.ManifestName);
+        return captured;
     }
 
     /// <summary>The three genuine 2026 Q4 MUE files as CMS's downloads (../shared/cms-samples).</summary>

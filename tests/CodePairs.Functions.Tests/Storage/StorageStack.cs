@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using CodePairs.Functions.Rules;
 using CodePairs.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,18 +9,24 @@ namespace CodePairs.Functions.Tests.Storage;
 
 /// <summary>One isolated rule store on the real Azurite (its own catalogue and edits tables and snapshot container),
 /// the release protocol over it, and a worker's cache fed from it, as the service wires them.</summary>
+/// <param name="tables">The stores' Table client (default: the fixture's; fault tests pass one that fails requests).</param>
+/// <param name="blobs">The stores' Blob client (default: the fixture's).</param>
 internal sealed class StorageStack
 {
-    public StorageStack(AzuriteFixture azurite, TimeProvider? clock = null, IEnumerable<string>? packs = null)
+    public StorageStack(AzuriteFixture azurite, TimeProvider? clock = null, IEnumerable<string>? packs = null,
+        TableServiceClient? tables = null, BlobServiceClient? blobs = null)
     {
         AzuriteFixture.RequireAzurite();
         clock ??= TimeProvider.System;
+        tables ??= azurite.Tables;
+        blobs ??= azurite.Blobs;
         var catalogTable = azurite.NewTableName("catalog");
         EditsTable = azurite.NewTableName("edits");
-        Catalog = new TableRuleCatalog(azurite.Tables, catalogTable, clock);
-        Edits = new TableRuleEditsStore(azurite.Tables, EditsTable);
-        Snapshots = new BlobSnapshotStore(azurite.Blobs, azurite.NewContainerName("snapshots"));
-        Checkpoints = new TableCheckpointStore(azurite.Tables, catalogTable);
+        SnapshotsContainer = azurite.NewContainerName("snapshots");
+        Catalog = new TableRuleCatalog(tables, catalogTable, clock);
+        Edits = new TableRuleEditsStore(tables, EditsTable);
+        Snapshots = new BlobSnapshotStore(blobs, SnapshotsContainer);
+        Checkpoints = new TableCheckpointStore(tables, catalogTable);
         Publisher = new RulePublisher(Catalog, Edits, Snapshots, Checkpoints, clock);
         Cache = new RuleSetCache(new StorageRuleSetSource(Catalog, new RuleSetLoader(Snapshots)),
             Options.Create(new RulesOptions { PollSeconds = 60, Packs = packs?.ToList() ?? ["cpt-77003"] }), clock, NullLogger<RuleSetCache>.Instance);
@@ -27,6 +35,8 @@ internal sealed class StorageStack
 
     public string CatalogTable { get; }
     public string EditsTable { get; }
+    public string SnapshotsContainer { get; }
+    public RuleStoreNames Names => new(CatalogTable, EditsTable, SnapshotsContainer);
     public TableRuleCatalog Catalog { get; }
     public TableRuleEditsStore Edits { get; }
     public BlobSnapshotStore Snapshots { get; }

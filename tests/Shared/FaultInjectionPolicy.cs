@@ -5,7 +5,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace CodePairs.Functions.Tests.Faults;
+namespace CodePairs.Tests.Shared;
 
 /// <summary>The storage faults <see cref="FaultInjectionPolicy"/> injects (what a proxy in front of Azurite did in issue 11).</summary>
 public enum StorageFault
