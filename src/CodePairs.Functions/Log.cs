@@ -9,6 +9,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Validated a claim: {Lines} lines, {Findings} findings, clean {Clean}, rule set {RuleSet}")]
     public static partial void ClaimValidated(ILogger logger, int lines, int findings, bool clean, string ruleSet);
 
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Validated a batch: {Claims} claims, {Invalid} invalid, {Clean} clean, {Findings} findings, rule set {RuleSet}")]
+    public static partial void ClaimBatchValidated(ILogger logger, int claims, int invalid, int clean, int findings, string ruleSet);
+
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Rejected a request with {Status}: {Problem}")]
     public static partial void RequestRejected(ILogger logger, int status, string problem);
 
