@@ -34,7 +34,7 @@ public sealed class ClaimJsonResult(string? claimId, ValidationResult result) : 
     internal static JsonWriterOptions WriterOptions(HttpContext httpContext)
     {
         var json = httpContext.RequestServices?.GetService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions;
-        return json is null ? default : new JsonWriterOptions { Encoder = json.Encoder, Indented = json.WriteIndented };
+        return json is null ? default : new JsonWriterOptions { Encoder = json.Encoder, Indented = json.WriteIndented, SkipValidation = !json.WriteIndented };
     }
 }
 

@@ -23,7 +23,8 @@ public static class ClaimJsonReader
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            if (!ReadClaim(ref reader, maxLines, out claim)) return false;
+            Span<char> text = stackalloc char[MaxTextChars];
+            if (!ReadClaim(ref reader, maxLines, text, out claim)) return false;
             // Nothing but whitespace may follow the claim (the reader throws on anything else).
             if (reader.Read()) { claim = null; return false; }
             return true;
@@ -35,13 +36,16 @@ public static class ClaimJsonReader
         }
     }
 
-    private static bool ReadClaim(ref Utf8JsonReader reader, int maxLines, out Claim? claim)
+    [ThreadStatic] private static List<ClaimLine>? _lines;
+
+    private static bool ReadClaim(ref Utf8JsonReader reader, int maxLines, scoped Span<char> text, out Claim? claim)
     {
         claim = null;
         string? claimId = null;
         Setting? setting = null;
         DateOnly? claimDate = null;
         List<ClaimLine>? lines = null;
+        var scratch = _lines ??= [];
         var seen = 0;
         while (reader.Read())
         {
@@ -61,6 +65,7 @@ public static class ClaimJsonReader
                     }
                 }
                 claim = new Claim(setting.Value, date, lines.ToArray(), claimId);
+                lines.Clear();
                 return true;
             }
             var property = Property(ref reader);
@@ -83,16 +88,17 @@ public static class ClaimJsonReader
                     break;
                 case DateProperty:
                     if (reader.TokenType == JsonTokenType.Null) break;
-                    if (!Date(ref reader, out var date)) return false;
+                    if (!Date(ref reader, text, out var date)) return false;
                     claimDate = date;
                     break;
                 case LinesProperty:
                     if (reader.TokenType != JsonTokenType.StartArray) return false;
-                    lines = [];
+                    lines = scratch;
+                    lines.Clear();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
                         if (lines.Count == maxLines || reader.TokenType != JsonTokenType.StartObject) return false;
-                        if (!ReadLine(ref reader, out var line)) return false;
+                        if (!ReadLine(ref reader, text, out var line)) return false;
                         lines.Add(line!);
                     }
                     break;
@@ -124,7 +130,7 @@ public static class ClaimJsonReader
         return 0;
     }
 
-    private static bool ReadLine(ref Utf8JsonReader reader, out ClaimLine? line)
+    private static bool ReadLine(ref Utf8JsonReader reader, scoped Span<char> text, out ClaimLine? line)
     {
         line = null;
         HcpcsCode? code = null;
@@ -132,7 +138,6 @@ public static class ClaimJsonReader
         var units = 1;
         DateOnly? date = null;
         var seen = 0;
-        Span<char> text = stackalloc char[MaxTextChars];
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject)
@@ -157,7 +162,7 @@ public static class ClaimJsonReader
                     break;
                 case LineDateProperty:
                     if (reader.TokenType == JsonTokenType.Null) break;
-                    if (!Date(ref reader, out var d)) return false;
+                    if (!Date(ref reader, text, out var d)) return false;
                     date = d;
                     break;
                 case ModifiersProperty:
@@ -188,20 +193,40 @@ public static class ClaimJsonReader
         return true;
     }
 
-    private static bool Date(ref Utf8JsonReader reader, out DateOnly date)
+    private static bool Date(ref Utf8JsonReader reader, scoped Span<char> text, out DateOnly date)
     {
         date = default;
-        Span<char> text = stackalloc char[MaxTextChars];
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence && Canonical(reader.ValueSpan, out date))
+            return NcciDate.IsSupported(date);
         return Text(ref reader, text, out var length)
                && DateOnly.TryParseExact(text[..length], ClaimParser.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
                && NcciDate.IsSupported(date);
     }
+
+    /// <summary>yyyy-MM-dd as ten ASCII bytes naming a real day (what the exact parse accepts, without its cost).</summary>
+    private static bool Canonical(ReadOnlySpan<byte> s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length != 10 || s[4] != '-' || s[7] != '-') return false;
+        int year = Digit(s[0]) * 1000 + Digit(s[1]) * 100 + Digit(s[2]) * 10 + Digit(s[3]), month = Digit(s[5]) * 10 + Digit(s[6]), day = Digit(s[8]) * 10 + Digit(s[9]);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static int Digit(byte b) => (uint)(b - '0') <= 9 ? b - '0' : -100_000; // a non-digit makes the field negative
 
     /// <summary>A short string value, unescaped into <paramref name="text"/>; false for anything else.</summary>
     private static bool Text(ref Utf8JsonReader reader, scoped Span<char> text, out int length)
     {
         length = 0;
         if (reader.TokenType != JsonTokenType.String) return false;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= text.Length && System.Text.Ascii.IsValid(reader.ValueSpan))
+        {
+            // Plain ASCII (codes, modifiers): widen the bytes, no transcoding.
+            System.Text.Ascii.ToUtf16(reader.ValueSpan, text, out length);
+            return true;
+        }
         var bytes = reader.HasValueSequence ? int.MaxValue : reader.ValueSpan.Length;
         if (bytes > MaxTextChars * 6) return false;
         try
