@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Jobs;
 using System.Diagnostics;
 using System.Text;
 using CodePairs.Functions.Http;
@@ -13,6 +14,18 @@ using Microsoft.Extensions.Options;
 // Partner API figures (issues 4 and 12), in process through the function class and IResult execution (DefaultHttpContext),
 // one thread. Needs Azurite for the cold-start part (bash scripts/azurite.sh start).
 // Usage: dotnet run -c Release --project bench/CodePairs.Bench.Api [-- <storage connection string>] [--probe] [--no-storage]
+if (args.Contains("--bdn"))
+{
+    // The JSON path's steps, before and after, in one BenchmarkDotNet run (in process: the full release is built once).
+    var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)
+        .AddJob(BenchmarkDotNet.Jobs.Job.Default.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance)
+            .WithWarmupCount(5).WithIterationCount(25))
+        .AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, BenchmarkDotNet.Columns.StatisticColumn.Min, BenchmarkDotNet.Columns.StatisticColumn.Max)
+        .WithOptions(BenchmarkDotNet.Configs.ConfigOptions.DisableOptimizationsValidator)
+        .AddLogicalGroupRules(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory);
+    BenchmarkDotNet.Running.BenchmarkRunner.Run<CodePairs.Bench.Api.JsonPathBenchmarks>(config);
+    return;
+}
 var connection = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "UseDevelopmentStorage=true";
 var watch = Stopwatch.StartNew();
 var rules = ReleaseGenerator.Build(GeneratorOptions.Full(seed: 7)).Build();
