@@ -26,6 +26,19 @@ if (args.Contains("--bdn"))
     BenchmarkDotNet.Running.BenchmarkRunner.Run<CodePairs.Bench.Api.JsonPathBenchmarks>(config);
     return;
 }
+if (Array.IndexOf(args, "--write-batch") is var wb and >= 0 && wb + 1 < args.Length)
+{
+    // A 1,000-claim request body over the codes of the release scripts/run.sh publishes (small, seed 1), for a load
+    // generator against a running host (docs/PERFORMANCE.md): a JSON array, or NDJSON with --ndjson.
+    var small = ReleaseGenerator.Build(GeneratorOptions.Small(seed: 1)).Build();
+    var pick = new Random(1);
+    var smallCodes = Enumerable.Range(0, small.Codes.Count).Select(i => small.Codes.TextOf(i)).ToArray();
+    var claims = Enumerable.Range(0, 1000).Select(k => $"{{\"claimId\":\"L-{k}\",\"setting\":\"practitioner\",\"dateOfService\":\"2026-08-03\",\"lines\":[" +
+        string.Join(',', Enumerable.Range(0, 6).Select(_ => $"{{\"code\":\"{smallCodes[pick.Next(smallCodes.Length)]}\",\"units\":1}}")) + "]}");
+    File.WriteAllText(args[wb + 1], args.Contains("--ndjson") ? string.Join('\n', claims) + "\n" : "[" + string.Join(',', claims) + "]");
+    Console.WriteLine($"wrote {args[wb + 1]}: 1,000 six-line claims");
+    return;
+}
 var connection = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "UseDevelopmentStorage=true";
 var watch = Stopwatch.StartNew();
 var rules = ReleaseGenerator.Build(GeneratorOptions.Full(seed: 7)).Build();
@@ -55,32 +68,40 @@ async Task<(int Status, long Bytes)> Post(Func<HttpRequest, CancellationToken, T
     return (context.Response.StatusCode, output.Length);
 }
 
+// Rates below are per wall-clock second (median and range over the samples) and, beside them, the process CPU time
+// per claim: on a machine whose cores are shared the wall figure includes the time this thread waits for a core.
+static string Cpu(List<double> cpuNs) => $"CPU {cpuNs.Order().ElementAt(cpuNs.Count / 2):N0} ns per claim (min {cpuNs.Min():N0}, max {cpuNs.Max():N0})";
+
 // 1. One claim a request: the serializer path (before) and the fast path (after), sampled alternately.
 {
-    async Task<double> Sample(Func<HttpRequest, CancellationToken, Task<IResult>> route, int ms)
+    async Task<(double PerSecond, double CpuNs)> Sample(Func<HttpRequest, CancellationToken, Task<IResult>> route, int ms)
     {
+        var cpu = Environment.CpuUsage.TotalTime;
         var t = Stopwatch.StartNew();
         var n = 0;
         while (t.ElapsedMilliseconds < ms)
             foreach (var b in bodies) { if ((await Post(route, b)).Status != 200) throw new InvalidOperationException("not 200"); n++; }
-        return n / t.Elapsed.TotalSeconds;
+        return (n / t.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalNanoseconds / n);
     }
     await Sample(function.ValidateWithSerializer, 2000);
     await Sample(function.Validate, 2000);
     var before = new List<double>();
     var after = new List<double>();
+    var beforeCpu = new List<double>();
+    var afterCpu = new List<double>();
     var ratio = new List<double>();
     for (var s = 0; s < 15; s++)
     {
-        before.Add(await Sample(function.ValidateWithSerializer, 200));
-        after.Add(await Sample(function.Validate, 200));
-        ratio.Add(after[^1] / before[^1]);
+        var (b, bc) = await Sample(function.ValidateWithSerializer, 200);
+        var (a, ac) = await Sample(function.Validate, 200);
+        before.Add(b); beforeCpu.Add(bc); after.Add(a); afterCpu.Add(ac);
+        ratio.Add(a / b);
     }
     long oldBytes = 0, newBytes = 0;
     foreach (var b in bodies) { oldBytes += (await Post(function.ValidateWithSerializer, b)).Bytes; newBytes += (await Post(function.Validate, b)).Bytes; }
     Console.WriteLine($"one 6-line claim a request, JSON in -> validated -> JSON out, one thread, 15 alternating samples of 200 ms:");
-    Console.WriteLine($"  serializer path (before): median {Median(before):N0} claims/s (min {before.Min():N0}, max {before.Max():N0})");
-    Console.WriteLine($"  fast path (after):        median {Median(after):N0} claims/s (min {after.Min():N0}, max {after.Max():N0}); after/before median {Median(ratio):N2}x; " +
+    Console.WriteLine($"  serializer path (before): median {Median(before):N0} claims/s (min {before.Min():N0}, max {before.Max():N0}); {Cpu(beforeCpu)}");
+    Console.WriteLine($"  fast path (after):        median {Median(after):N0} claims/s (min {after.Min():N0}, max {after.Max():N0}); {Cpu(afterCpu)}; after/before median {Median(ratio):N2}x; " +
                       $"mean response {newBytes / bodies.Length:N0} bytes ({(oldBytes == newBytes ? "same" : "DIFFERENT")} total as before)");
 }
 
@@ -96,16 +117,19 @@ async Task<(int Status, long Bytes)> Post(Func<HttpRequest, CancellationToken, T
         var t0 = Stopwatch.StartNew();
         while (t0.ElapsedMilliseconds < 2000) await Post(function.Validate, body, type);
         var samples = new List<double>();
+        var cpuNs = new List<double>();
         long bytes = 0;
         for (var s = 0; s < 15; s++)
         {
+            var cpu = Environment.CpuUsage.TotalTime;
             var t = Stopwatch.StartNew();
             var n = 0;
             while (t.ElapsedMilliseconds < 300) { var (status, b) = await Post(function.Validate, body, type); if (status != 200) throw new InvalidOperationException("not 200"); bytes = b; n++; }
             samples.Add(n * 1000 / t.Elapsed.TotalSeconds);
+            cpuNs.Add((Environment.CpuUsage.TotalTime - cpu).TotalNanoseconds / (n * 1000.0));
         }
         Console.WriteLine($"batch of 1,000 claims as {name} ({body.Length / 1024.0:N0} KiB in, {bytes / 1024.0:N0} KiB out), one thread: median {Median(samples):N0} claims/s " +
-                          $"(min {samples.Min():N0}, max {samples.Max():N0}) = {Median(samples) / 1000:N0} requests/s");
+                          $"(min {samples.Min():N0}, max {samples.Max():N0}) = {Median(samples) / 1000:N0} requests/s; {Cpu(cpuNs)}");
     }
 }
 

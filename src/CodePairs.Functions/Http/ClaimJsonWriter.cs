@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CodePairs.Rules;
 
@@ -48,9 +51,36 @@ public static class ClaimJsonWriter
         w.WriteStartArray(Findings);
         foreach (var f in result.Findings) WriteFinding(w, f);
         w.WriteEndArray();
-        w.WriteStartArray(TablesUsed);
-        foreach (var s in result.TablesUsed) WriteSource(w, s);
-        w.WriteEndArray();
+        w.WritePropertyName(TablesUsed);
+        Cached(w, result.TablesUsed, static (fw, sources) =>
+        {
+            fw.WriteStartArray();
+            foreach (var s in sources) WriteSource(fw, s);
+            fw.WriteEndArray();
+        });
+    }
+
+    private sealed record Fragment(JavaScriptEncoder? Encoder, byte[] Json);
+
+    // The JSON of objects a rule set shares between answers (an era's table versions, a version's or pack's source), written
+    // once per object and copied after: most of an answer's many small writes are these.
+    private static readonly ConditionalWeakTable<object, Fragment> Fragments = [];
+
+    private static void Cached<T>(Utf8JsonWriter w, T value, Action<Utf8JsonWriter, T> write) where T : class
+    {
+        if (w.Options.Indented)
+        {
+            write(w, value);
+            return;
+        }
+        if (!Fragments.TryGetValue(value, out var fragment) || fragment.Encoder != w.Options.Encoder)
+        {
+            var buffer = new ArrayBufferWriter<byte>(256);
+            using (var fw = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = w.Options.Encoder, SkipValidation = true })) write(fw, value);
+            fragment = new Fragment(w.Options.Encoder, buffer.WrittenSpan.ToArray());
+            Fragments.AddOrUpdate(value, fragment);
+        }
+        w.WriteRawValue(fragment.Json, skipInputValidation: true);
     }
 
     private static void WriteFinding(Utf8JsonWriter w, Finding f)
@@ -67,7 +97,7 @@ public static class ClaimJsonWriter
         if (f.Source is { } source)
         {
             w.WritePropertyName(Source);
-            WriteSource(w, source);
+            Cached(w, source, WriteSource);
         }
         if (f.Ptp is { } ptp)
         {
