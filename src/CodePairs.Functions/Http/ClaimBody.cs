@@ -27,6 +27,7 @@ public readonly record struct ClaimItem(int Start, int Length, int Line);
 public sealed class ClaimBody : IDisposable
 {
     private const int FirstRead = 16 * 1024;
+    private static readonly List<ClaimItem> NoItems = [];
     private byte[]? _buffer;
 
     private ClaimBody(byte[] buffer, int length, ClaimBodyKind kind, List<ClaimItem> items)
@@ -98,7 +99,7 @@ public sealed class ClaimBody : IDisposable
             if (read == 0) return Fail(Problems.BadRequest("Empty body", lines ? "The request needs one claim a line." : "The request needs a JSON body."));
             kind ??= ClaimBodyKind.Single; // whitespace only: the single-claim path words it as before
 
-            var items = new List<ClaimItem>();
+            var items = kind == ClaimBodyKind.Single ? NoItems : new List<ClaimItem>();
             var problem = kind switch
             {
                 ClaimBodyKind.Array => FrameArray(buffer.AsSpan(0, read), items, limits),

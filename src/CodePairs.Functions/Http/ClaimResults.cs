@@ -34,8 +34,16 @@ public sealed class ClaimJsonResult(string? claimId, ValidationResult result) : 
     internal static JsonWriterOptions WriterOptions(HttpContext httpContext)
     {
         var json = httpContext.RequestServices?.GetService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions;
-        return json is null ? default : new JsonWriterOptions { Encoder = json.Encoder, Indented = json.WriteIndented, SkipValidation = !json.WriteIndented };
+        if (json is null) return default;
+        var cached = _options;
+        if (ReferenceEquals(cached?.Source, json)) return cached!.Writer;
+        var writer = new JsonWriterOptions { Encoder = json.Encoder, Indented = json.WriteIndented, SkipValidation = !json.WriteIndented };
+        _options = new CachedOptions(json, writer);
+        return writer;
     }
+
+    private sealed record CachedOptions(JsonSerializerOptions Source, JsonWriterOptions Writer);
+    private static CachedOptions? _options;
 }
 
 /// <summary>
