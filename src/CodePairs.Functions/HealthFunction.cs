@@ -4,7 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CodePairs.Functions;
 
-/// <summary>GET /api/health (anonymous): alive, and whether a rule set is loaded and which.</summary>
+/// <summary>GET /api/health (anonymous): alive, and where the worker stands with its rule set: loading (from the
+/// worker's start), loaded (which, and its tables in force today) or unavailable.</summary>
 public sealed class HealthFunction(IActiveRules rules)
 {
     [Function("Health")]
@@ -14,9 +15,13 @@ public sealed class HealthFunction(IActiveRules rules)
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var inForce = current is null ? [] : current.Rules.Versions.Select(v => v.Table).Distinct()
             .Select(t => current.Rules.VersionFor(t, today)?.Source).OfType<CodePairs.Rules.RuleSource>().ToArray();
-        return TypedResults.Ok(new HealthResponse("alive", current is not null, current?.RuleSetId, inForce, current?.LoadedAt));
+        var status = current is not null ? "loaded" : rules.Status == RuleSetLoadState.Loading ? "loading" : "unavailable";
+        return TypedResults.Ok(new HealthResponse("alive", status, current is not null, current?.RuleSetId, inForce, current?.LoadedAt));
     }
 }
 
+/// <param name="RuleSetStatus">loading (the first load since the worker started is in progress), loaded, or unavailable
+/// (no active rule set yet, or its load failed).</param>
 /// <param name="TablesInForce">The table versions in force today in the loaded rule set.</param>
-public sealed record HealthResponse(string Status, bool RuleSetLoaded, string? RuleSet, IReadOnlyList<CodePairs.Rules.RuleSource> TablesInForce, DateTimeOffset? LoadedAt);
+public sealed record HealthResponse(string Status, string RuleSetStatus, bool RuleSetLoaded, string? RuleSet,
+    IReadOnlyList<CodePairs.Rules.RuleSource> TablesInForce, DateTimeOffset? LoadedAt);

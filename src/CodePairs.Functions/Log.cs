@@ -9,6 +9,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Validated a claim: {Lines} lines, {Findings} findings, clean {Clean}, rule set {RuleSet}")]
     public static partial void ClaimValidated(ILogger logger, int lines, int findings, bool clean, string ruleSet);
 
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Validated a batch: {Claims} claims, {Invalid} invalid, {Clean} clean, {Findings} findings, rule set {RuleSet}")]
+    public static partial void ClaimBatchValidated(ILogger logger, int claims, int invalid, int clean, int findings, string ruleSet);
+
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Rejected a request with {Status}: {Problem}")]
     public static partial void RequestRejected(ILogger logger, int status, string problem);
 
@@ -26,6 +29,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Checking the active rule-set pointer failed")]
     public static partial void PointerCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Loading the active rule set in the background at the worker's start")]
+    public static partial void RuleSetWarmingUp(ILogger logger);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "A request waited {Seconds} s for the rule set to load; answered 503")]
+    public static partial void RuleSetWaitTimedOut(ILogger logger, double seconds);
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Rule refresh not started: a run ({Trigger}, step {Step}) holds the lease")]
     public static partial void RefreshAlreadyRunning(ILogger logger, string trigger, string step);

@@ -6,7 +6,7 @@ namespace CodePairs.Functions.Http;
 /// <summary>RFC 9457 problem responses, one place for their titles and types.</summary>
 public static class Problems
 {
-    private const string TypeBase = "https://codepairs.dev/problems/";
+    internal const string TypeBase = "https://codepairs.dev/problems/";
 
     public static IResult BadRequest(string title, string detail, IReadOnlyList<InputError>? errors = null)
         => Problem(StatusCodes.Status400BadRequest, "invalid-request", title, detail,
@@ -18,6 +18,9 @@ public static class Problems
     public static IResult PayloadTooLarge(long limit)
         => Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large",
             $"The request body must be at most {limit} bytes.");
+
+    public static IResult PayloadTooLarge(string detail)
+        => Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large", detail);
 
     public static IResult UnsupportedMediaType(string? contentType)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",

@@ -11,6 +11,7 @@ public static class RulesRegistration
         services.AddSingleton<IRuleSetSource, StorageRuleSetSource>();
         services.AddSingleton<RuleSetCache>();
         services.AddSingleton<IActiveRules>(sp => sp.GetRequiredService<RuleSetCache>());
+        services.AddHostedService<RuleSetWarmup>();
         return services;
     }
 }

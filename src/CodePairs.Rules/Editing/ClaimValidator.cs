@@ -24,14 +24,26 @@ public sealed class ClaimValidator
     public RuleSet Rules => _rules;
     public IReadOnlyList<RulePack> Packs => _packs;
 
+    // Per-thread scratch reused claim after claim: the eras of the lines and the findings list. Validate never runs
+    // re-entrantly on a thread, and everything it returns is copied out of the scratch.
+    [ThreadStatic] private static Scratch? _scratch;
+
+    private sealed class Scratch
+    {
+        public Era[] Eras = new Era[StackLines];
+        public readonly FindingList Findings = new();
+    }
+
     public ValidationResult Validate(Claim claim)
     {
         var lines = claim.Lines;
         var n = lines.Count;
         if (n == 0) throw new ArgumentException("a claim needs at least one line", nameof(claim));
+        var scratch = _scratch ??= new Scratch();
+        if (scratch.Eras.Length < n) scratch.Eras = new Era[n];
         Span<int> ids = n <= StackLines ? stackalloc int[n] : new int[n];
         Span<ushort> days = n <= StackLines ? stackalloc ushort[n] : new ushort[n];
-        var eras = new Era[n];
+        var eras = scratch.Eras.AsSpan(0, n);
         var codes = _rules.Codes;
         Era? lastEra = null;
         ushort lastDay = 0;
@@ -52,18 +64,27 @@ public sealed class ClaimValidator
             eras[i] = lastEra;
         }
 
-        var report = new FindingList(claim, codes, _rules);
-        var context = new ClaimContext(claim, ids, days, eras, report);
-        foreach (var check in _checks) check.Check(ref context);
-
-        var findings = report.Sorted();
+        var report = scratch.Findings;
+        report.Start(claim, _rules);
+        IReadOnlyList<Finding> found;
+        try
+        {
+            var context = new ClaimContext(claim, ids, days, eras, report);
+            foreach (var check in _checks) check.Check(ref context);
+        }
+        finally
+        {
+            found = report.TakeSorted(); // whatever happens, the scratch keeps no finding of this claim for the next one
+        }
         var clean = true;
-        foreach (var f in findings) if (f.Severity >= Severity.Warning) { clean = false; break; }
-        return new ValidationResult(clean, findings, single ? lastEra!.Sources(claim.Setting) : TablesUsed(eras, claim.Setting), n);
+        foreach (var f in found) if (f.Severity >= Severity.Warning) { clean = false; break; }
+        var tablesUsed = single ? lastEra!.Sources(claim.Setting) : TablesUsed(eras, claim.Setting);
+        eras.Clear();
+        return new ValidationResult(clean, found, tablesUsed, n);
     }
 
-    private static IReadOnlyList<RuleSource> TablesUsed(Era[] eras, Setting setting)
-        => eras.Distinct().SelectMany(e => e.Sources(setting)).Distinct()
+    private static IReadOnlyList<RuleSource> TablesUsed(ReadOnlySpan<Era> eras, Setting setting)
+        => eras.ToArray().Distinct().SelectMany(e => e.Sources(setting)).Distinct()
             .OrderBy(s => Tables.TryParse(s.Table, out var t) ? (int)t : int.MaxValue).ThenBy(s => s.EffectiveFrom).ToArray();
 }
 

@@ -4,80 +4,49 @@ namespace CodePairs.Rules;
 /// Line arguments are 0-based indexes; findings speak in 1-based line numbers.</summary>
 internal static class Explain
 {
-    private static readonly IReadOnlyList<string> BypassNames = NcciModifiers.Bypass.Select(m => m.ToString()).ToArray();
-    private static readonly string NotBypassNames = string.Join(", ", NcciModifiers.NotBypass);
-
     /// <param name="packs">The rule packs that still judge the line (their findings say what they found).</param>
-    public static Finding UnknownCode(Claim claim, int i, IReadOnlyList<string> packs)
+    public static Finding UnknownCode(Claim claim, int i, IReadOnlyList<string> packs) => new()
     {
-        var code = claim.Lines[i].Code.ToString();
-        return new Finding
-        {
-            Kind = FindingKind.InvalidInput,
-            Severity = Severity.Warning,
-            Rule = "input.unknown-code",
-            MessageFactory = () => $"Line {i + 1}: {code} appears in no NCCI table loaded (no version of any PTP, add-on or MUE table names it); it may be " +
-                      "deleted, not yet effective, or mistyped. " +
-                      (packs.Count == 0
-                          ? "No PTP, add-on or MUE check could be made for it."
-                          : $"No CMS PTP, add-on or MUE check could be made for it; the rule pack{(packs.Count > 1 ? "s" : "")} {string.Join(", ", packs)} still checked it."),
-            Lines = [i + 1],
-            Codes = [code],
-            DateOfService = claim.DateOf(i),
-            FixFactory = () => new Fix($"Check that {code} is a valid code for the date of service and correct it if mistyped."),
-        };
-    }
+        Kind = FindingKind.InvalidInput,
+        Severity = Severity.Warning,
+        Rule = "input.unknown-code",
+        Text = packs.Count == 0 ? UnknownCodeText.Instance : new UnknownCodeText(packs),
+        Lines = LineNumbers.One(i + 1),
+        Codes = [claim.Lines[i].Code.ToString()],
+        DateOfService = claim.DateOf(i),
+    };
 
-    public static Finding Ptp(Claim claim, int i, int j, PtpEdit edit, string c1, string c2, RuleSource source)
+    /// <summary>A PTP edit between line <paramref name="i"/> (column 1) and line <paramref name="j"/> (column 2).</summary>
+    public static Finding Ptp(Claim claim, int i, int j, PtpDetail detail, RuleSource source)
     {
-        var detail = new PtpDetail(c1, c2, (int)edit.Indicator, edit.Effective, edit.Deletion, edit.Rationale, edit.PriorTo1996);
-        string Head()
-        {
-            var window = edit.Deletion is { } d ? $"in force {edit.Effective:yyyy-MM-dd} to {d:yyyy-MM-dd}" : $"in force since {edit.Effective:yyyy-MM-dd}";
-            return $"{c2} (line {j + 1}) is a column-2 code of {c1} (line {i + 1}) in the {source.Table} PTP edit {c1}/{c2} " +
-                   $"({window}, modifier indicator {(int)edit.Indicator}, rationale: {edit.Rationale}).";
-        }
-        var lines = new[] { i + 1, j + 1 };
-        if (edit.Indicator == ModifierIndicator.NotAllowed)
+        var lines = LineNumbers.Two(i + 1, j + 1);
+        var codes = new[] { detail.Column1, detail.Column2 };
+        if (detail.ModifierIndicator == (int)ModifierIndicator.NotAllowed)
         {
             return new Finding
             {
-                Kind = FindingKind.Ptp, Severity = Severity.Deny, Rule = "ptp.indicator-0",
-                MessageFactory = () => Head() + $" {c2} is denied when both are billed on the same date of service; no modifier bypasses this edit.",
-                Lines = lines, DeniedLines = [j + 1], Codes = [c1, c2], DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
-                FixFactory = () => new Fix($"Remove {c2} (line {j + 1}); it is not separately payable with {c1}. Modifiers cannot bypass this edit."),
+                Kind = FindingKind.Ptp, Severity = Severity.Deny, Rule = "ptp.indicator-0", Text = PtpText.Denied,
+                Lines = lines, DeniedLines = LineNumbers.One(j + 1), Codes = codes, DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
             };
         }
-
-        var bypass = FirstBypass(claim.Lines[i]) is { } m1 ? (m1, i) : FirstBypass(claim.Lines[j]) is { } m2 ? (m2, j) : ((Modifier?)null, -1);
-        if (bypass.Item1 is { } used)
+        if (Bypass(claim, i, j).Modifier is not null)
         {
             return new Finding
             {
-                Kind = FindingKind.Ptp, Severity = Severity.Info, Rule = "ptp.bypassed",
-                MessageFactory = () => Head() + $" Modifier {used} on line {bypass.Item2 + 1} bypasses it; the medical record must support a distinct service.",
-                Lines = lines, Codes = [c1, c2], DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
-                FixFactory = () => new Fix($"None needed if documentation supports modifier {used}; otherwise remove {c2} (line {j + 1})."),
+                Kind = FindingKind.Ptp, Severity = Severity.Info, Rule = "ptp.bypassed", Text = PtpText.Bypassed, Claim = claim,
+                Lines = lines, Codes = codes, DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
             };
-        }
-
-        string Note()
-        {
-            var notBypass = claim.Lines[i].Modifiers.Concat(claim.Lines[j].Modifiers).Where(m => NcciModifiers.NotBypass.Contains(m)).Distinct().ToArray();
-            return notBypass.Length > 0 ? $" Modifier{(notBypass.Length > 1 ? "s" : "")} {string.Join(", ", notBypass)} on these lines do{(notBypass.Length > 1 ? "" : "es")} not bypass PTP edits ({NotBypassNames} never do)." : "";
         }
         return new Finding
         {
-            Kind = FindingKind.Ptp, Severity = Severity.Bypassable, Rule = "ptp.indicator-1",
-            MessageFactory = () => Head() + $" {c2} is denied unless an NCCI-associated modifier shows a distinct service." + Note(),
-            Lines = lines, DeniedLines = [j + 1], Codes = [c1, c2], DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
-            FixFactory = () => new Fix(
-                $"If the services were distinct (separate site, session, encounter or structure) and the record supports it, append an " +
-                $"NCCI-associated modifier to line {i + 1} or {j + 1} (XE, XS, XP, XU or 59; an anatomic modifier such as LT/RT; " +
-                $"a global-surgery modifier such as 25 or 79 where it applies). Otherwise remove {c2} (line {j + 1}).",
-                BypassModifiers: BypassNames),
+            Kind = FindingKind.Ptp, Severity = Severity.Bypassable, Rule = "ptp.indicator-1", Text = PtpText.Bypassable, Claim = claim,
+            Lines = lines, DeniedLines = LineNumbers.One(j + 1), Codes = codes, DateOfService = claim.DateOf(i), Source = source, Ptp = detail,
         };
     }
+
+    /// <summary>The first NCCI bypass modifier on line i, else on line j, and its line.</summary>
+    internal static (Modifier? Modifier, int Line) Bypass(Claim claim, int i, int j)
+        => FirstBypass(claim.Lines[i]) is { } m1 ? (m1, i) : FirstBypass(claim.Lines[j]) is { } m2 ? (m2, j) : (null, -1);
 
     private static Modifier? FirstBypass(ClaimLine line)
     {
@@ -90,59 +59,28 @@ internal static class Explain
         var code = edit.AddOn.ToString();
         var primaries = new LazyList<string>(() => listed().Select(r => r.ToString()).ToArray());
         var detail = new AddOnDetail(code, (int)type, primaries, edit.EditEffective, edit.EditDeletion, edit.Notes);
-        string List() => primaries.Count > 0 ? string.Join(", ", primaries) : "none";
-        return type switch
+        var (severity, rule, text) = type switch
         {
-            AddOnType.Type2 => new Finding
-            {
-                Kind = FindingKind.AddOn, Severity = Severity.Warning, Rule = "aoc.type-2",
-                MessageFactory = () => $"{code} (line {i + 1}) is a type 2 add-on code: CMS lists no eligible primary codes (CCCCC); your Medicare " +
-                          "contractor defines them, so CodePairs can neither clear nor deny it.",
-                Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                FixFactory = () => new Fix($"Check your MAC's list of primary codes for {code} and make sure one is billed on the same date of service."),
-            },
-            AddOnType.Type3 when !anyListed => new Finding
-            {
-                Kind = FindingKind.AddOn, Severity = Severity.Warning, Rule = "aoc.type-3-contractor-primary",
-                MessageFactory = () => $"{code} (line {i + 1}) is a type 3 add-on code for which CMS lists no eligible primary on this date (CCCCC): " +
-                          "your Medicare contractor decides which primaries it accepts, so CodePairs can neither clear nor deny it.",
-                Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                FixFactory = () => new Fix($"Check your MAC's primary codes for {code} and make sure one is billed on the same date of service."),
-            },
-            AddOnType.Type3 => new Finding
-            {
-                Kind = FindingKind.AddOn, Severity = Severity.Warning, Rule = "aoc.type-3-no-listed-primary",
-                MessageFactory = () => $"{code} (line {i + 1}) is a type 3 add-on code and none of the CMS-listed primaries is on the claim for the " +
-                          $"same date of service (listed: {List()}). Your contractor may accept other primaries.",
-                Lines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                FixFactory = () => new Fix($"Bill {code} with one of the listed primaries on the same date of service, or confirm your MAC accepts the primary billed.",
-                    EligiblePrimaries: primaries),
-            },
-            _ => new Finding
-            {
-                Kind = FindingKind.AddOn, Severity = Severity.Deny, Rule = "aoc.type-1-no-primary",
-                MessageFactory = () => $"{code} (line {i + 1}) is a type 1 add-on code, payable only with one of its eligible primary codes on the same " +
-                          $"date of service, and none is on the claim (eligible: {List()}).",
-                Lines = [i + 1], DeniedLines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
-                FixFactory = () => new Fix($"Add the primary procedure performed with {code} (one of {List()}) on the same date of service, or remove {code}.",
-                    EligiblePrimaries: primaries),
-            },
+            AddOnType.Type2 => (Severity.Warning, "aoc.type-2", AddOnText.Type2),
+            AddOnType.Type3 when !anyListed => (Severity.Warning, "aoc.type-3-contractor-primary", AddOnText.Type3Contractor),
+            AddOnType.Type3 => (Severity.Warning, "aoc.type-3-no-listed-primary", AddOnText.Type3),
+            _ => (Severity.Deny, "aoc.type-1-no-primary", AddOnText.Type1),
+        };
+        return new Finding
+        {
+            Kind = FindingKind.AddOn, Severity = severity, Rule = rule, Text = text,
+            Lines = LineNumbers.One(i + 1), DeniedLines = severity == Severity.Deny ? LineNumbers.One(i + 1) : [],
+            Codes = [code], DateOfService = claim.DateOf(i), Source = source, AddOn = detail,
         };
     }
 
-    public static Finding NoMue(Claim claim, int[] group, int units, RuleSource source)
+    /// <summary>A code with no published MUE; <paramref name="group"/> holds the 0-based lines of the code on the date.</summary>
+    public static Finding NoMue(Claim claim, ReadOnlySpan<int> group, int units, IReadOnlyList<string> code, RuleSource source) => new()
     {
-        var code = claim.Lines[group[0]].Code.ToString();
-        return new Finding
-        {
-            Kind = FindingKind.Mue, Severity = Severity.Info, Rule = "mue.none-published",
-            MessageFactory = () => $"{code} has no published MUE in the {source.Table} table {source.Version}: it may have none, or CMS keeps it " +
-                                   $"confidential. The units ({units}) were not checked.",
-            Lines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
-            Mue = new MueDetail(code, null, null, null, null, units),
-            FixFactory = () => new Fix("None required; confirm the units against your contractor's limits if they are unusual."),
-        };
-    }
+        Kind = FindingKind.Mue, Severity = Severity.Info, Rule = "mue.none-published", Text = MueText.NonePublished,
+        Lines = LineNumbers.Of(group), Codes = code, DateOfService = claim.DateOf(group[0]), Source = source,
+        Mue = new MueDetail(code[0], null, null, null, null, units),
+    };
 
     /// <summary>No version of a table is in force on a date: its edits were not checked for the lines of that date.</summary>
     public static Finding NotChecked(Claim claim, TableId table, DateOnly date, IReadOnlyList<int> lines, IReadOnlyList<TableVersion> held)
@@ -172,54 +110,38 @@ internal static class Explain
 
     private static string TableKindRule(TableKind kind) => kind switch { TableKind.Ptp => "ptp", TableKind.AddOn => "aoc", _ => "mue" };
 
-    public static Finding MueZero(Claim claim, int[] group, int units, MueLimit limit, RuleSource source)
+    /// <summary>An MUE of 0: every line of the code on the date is denied.</summary>
+    public static Finding MueZero(Claim claim, ReadOnlySpan<int> group, IReadOnlyList<string> code, MueDetail detail, RuleSource source)
     {
-        var code = limit.Code.ToString();
+        var lines = LineNumbers.Of(group);
         return new Finding
         {
-            Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = "mue.not-payable",
-            MessageFactory = () => $"{code} has an MUE of 0 in the {source.Table} table ({limit.Rationale}): it is not payable in this setting.",
-            Lines = Numbers(group), DeniedLines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
-            Mue = Detail(limit, units),
-            FixFactory = () => new Fix($"Remove {code}, or report the service with the code valid for this setting.", UnitsAllowed: 0),
+            Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = "mue.not-payable", Text = MueText.NotPayable,
+            Lines = lines, DeniedLines = lines, Codes = code, DateOfService = claim.DateOf(group[0]), Source = source, Mue = detail,
         };
     }
 
-    public static Finding MueLine(Claim claim, int i, MueLimit limit, RuleSource source)
+    /// <summary>Line <paramref name="i"/>'s units exceed a per-line (MAI 1) MUE.</summary>
+    public static Finding MueLine(Claim claim, int i, IReadOnlyList<string> code, MueDetail detail, RuleSource source)
     {
-        var code = limit.Code.ToString();
-        var units = claim.Lines[i].Units;
+        var lines = LineNumbers.One(i + 1);
         return new Finding
         {
-            Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = "mue.line",
-            MessageFactory = () => $"Line {i + 1}: {units} units of {code} exceed its MUE of {limit.Value} per claim line (MAI 1, line edit; " +
-                      $"rationale: {limit.Rationale}). The whole line is denied.",
-            Lines = [i + 1], DeniedLines = [i + 1], Codes = [code], DateOfService = claim.DateOf(i), Source = source,
-            Mue = Detail(limit, units),
-            FixFactory = () => new Fix($"Report at most {limit.Value} units on line {i + 1}. If more were medically necessary, report the extra units " +
-                          "on separate lines with an appropriate modifier (e.g. 76, 77, 91, anatomic or XE/XS/XP/XU).",
-                UnitsAllowed: limit.Value),
+            Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = "mue.line", Text = MueText.Line,
+            Lines = lines, DeniedLines = lines, Codes = code, DateOfService = claim.DateOf(i), Source = source, Mue = detail,
         };
     }
 
-    public static Finding MueDateOfService(Claim claim, int[] group, int units, MueLimit limit, RuleSource source)
+    /// <summary>The units of a code summed over the date exceed a per-date (MAI 2 or 3) MUE.</summary>
+    public static Finding MueDateOfService(Claim claim, ReadOnlySpan<int> group, IReadOnlyList<string> code, MueDetail detail, RuleSource source)
     {
-        var code = limit.Code.ToString();
-        var policy = limit.Adjudication == MueAdjudication.DateOfServicePolicy;
+        var lines = LineNumbers.Of(group);
+        var policy = detail.AdjudicationIndicator == (int)MueAdjudication.DateOfServicePolicy;
         return new Finding
         {
             Kind = FindingKind.Mue, Severity = Severity.Deny, Rule = policy ? "mue.dos-policy" : "mue.dos-clinical",
-            MessageFactory = () => $"{units} units of {code} on {claim.DateOf(group[0]):yyyy-MM-dd} (line{(group.Length > 1 ? "s" : "")} " +
-                      $"{string.Join(", ", Numbers(group))}) exceed its MUE of {limit.Value} per date of service " +
-                      $"(MAI {(int)limit.Adjudication}, {(policy ? "policy" : "clinical")}; rationale: {limit.Rationale}). " +
-                      "All units of the code on that date are denied.",
-            Lines = Numbers(group), DeniedLines = Numbers(group), Codes = [code], DateOfService = claim.DateOf(group[0]), Source = source,
-            Mue = Detail(limit, units),
-            FixFactory = () => new Fix(policy
-                    ? $"Report at most {limit.Value} units of {code} for the date of service in total; a policy MUE is not overturned on appeal."
-                    : $"Report at most {limit.Value} units of {code} for the date of service in total; if more were medically necessary, the " +
-                      "denial may be appealed with documentation (clinical MUE).",
-                UnitsAllowed: limit.Value),
+            Text = policy ? MueText.DatePolicy : MueText.DateClinical,
+            Lines = lines, DeniedLines = lines, Codes = code, DateOfService = claim.DateOf(group[0]), Source = source, Mue = detail,
         };
     }
 
@@ -253,15 +175,4 @@ internal static class Explain
     }
 
     private static string Reason(PackRule rule) => string.IsNullOrWhiteSpace(rule.Rationale) ? "" : $" Rationale: {rule.Rationale}.";
-
-    private static MueDetail Detail(MueLimit limit, int units) => new(
-        limit.Code.ToString(), limit.Value, (int)limit.Adjudication,
-        limit.Adjudication.Text(), limit.Rationale, units);
-
-    private static int[] Numbers(int[] indexes)
-    {
-        var numbers = new int[indexes.Length];
-        for (var k = 0; k < indexes.Length; k++) numbers[k] = indexes[k] + 1;
-        return numbers;
-    }
 }

@@ -56,6 +56,7 @@ public sealed record Fix(string Action, IReadOnlyList<string>? BypassModifiers =
 /// callers that only count or filter findings, and a response that shows them pays for them once.</remarks>
 public sealed record Finding
 {
+    private FindingText? _text;
     private Func<string>? _messageFactory;
     private string? _message;
     private Func<Fix>? _fixFactory;
@@ -68,11 +69,17 @@ public sealed record Finding
 
     public string Message
     {
-        get => _message ??= _messageFactory?.Invoke() ?? "";
+        get => _message ??= _text?.Message(this) ?? _messageFactory?.Invoke() ?? "";
         init => _message = value;
     }
 
     internal Func<string> MessageFactory { init => _messageFactory = value; }
+
+    /// <summary>Composes the words from the finding's own fields (one shared instance per rule: nothing to allocate).</summary>
+    internal FindingText Text { init => _text = value; }
+
+    /// <summary>The claim judged, for words that depend on more than the finding holds (a line's modifiers).</summary>
+    internal Claim? Claim { get; init; }
     /// <summary>All claim lines (1-based) involved.</summary>
     public required IReadOnlyList<int> Lines { get; init; }
     /// <summary>The lines that would be denied (empty for info and for warnings that deny nothing yet).</summary>
@@ -86,11 +93,19 @@ public sealed record Finding
 
     public Fix Fix
     {
-        get => _fix ??= _fixFactory?.Invoke() ?? new Fix("");
+        get => _fix ??= _text?.Fix(this) ?? _fixFactory?.Invoke() ?? new Fix("");
         init => _fix = value;
     }
 
     internal Func<Fix> FixFactory { init => _fixFactory = value; }
+}
+
+/// <summary>How a kind of finding words itself from its own fields: one stateless instance per rule, so a finding
+/// carries no closure or delegate until (and unless) its words are read.</summary>
+internal abstract class FindingText
+{
+    public abstract string Message(Finding finding);
+    public abstract Fix Fix(Finding finding);
 }
 
 /// <summary>A read-only list computed on first use (for explanation details that cost more than the check).</summary>

@@ -14,8 +14,10 @@ internal sealed class PackCheck(RulePack[] packs) : IClaimCheck
             {
                 var dos = NcciDate.FromDay(c.Days[i]);
                 if (!pack.AppliesTo(claim.Setting, dos)) continue;
-                foreach (var rule in pack.Rules)
+                var rules = pack.Rules;
+                for (var r = 0; r < rules.Count; r++) // indexed: an interface foreach would allocate an enumerator per line
                 {
+                    var rule = rules[r];
                     if (rule.Code != lines[i].Code || !rule.InForce(dos)) continue;
                     switch (rule)
                     {

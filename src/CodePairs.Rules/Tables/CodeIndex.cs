@@ -63,4 +63,13 @@ public sealed class CodeIndex
 
     /// <summary>The code's text, formatted once (findings cite codes as text on the hot path).</summary>
     public string TextOf(int id) => _text[id];
+
+    private IReadOnlyList<string>?[]? _singles;
+
+    /// <summary>A shared read-only [code] list for a finding that names one code (made on first use, per code).</summary>
+    internal IReadOnlyList<string> Single(int id)
+    {
+        var singles = _singles ??= new IReadOnlyList<string>?[_text.Length];
+        return singles[id] ??= Array.AsReadOnly(new[] { _text[id] });
+    }
 }

@@ -47,7 +47,7 @@ public class ClaimFunctionsTests
 
     [Theory]
     [InlineData("{\"setting\":", "Malformed JSON")]
-    [InlineData("[1,2]", "Malformed JSON")]
+    [InlineData("[1,2", "Malformed JSON")]
     [InlineData("{\"setting\":\"practitioner\",\"dateOfService\":\"2026-08-03\",\"lines\":[{\"code\":\"77003\",\"units\":\"two\"}]}", "Malformed JSON")]
     [InlineData("{\"setting\":\"practitioner\",\"dateOfService\":\"2026-08-03\",\"lines\":[],\"extra\":1}", "Malformed JSON")]
     [InlineData("{\"setting\":\"clinic\",\"dateOfService\":\"2026-08-03\",\"lines\":[{\"code\":\"77003\"}]}", "Invalid claim")]

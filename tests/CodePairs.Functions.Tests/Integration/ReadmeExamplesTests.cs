@@ -32,6 +32,28 @@ public sealed class ReadmeExamplesTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains("ptp.indicator-1", rules);
         Assert.Contains("pack.add-on-no-primary", rules);
 
+        var batch = Request("POST", """
+            [{"claimId":"A-1","setting":"practitioner","dateOfService":"2026-08-03","lines":[{"code":"61006"},{"code":"68895"}]},
+                   {"claimId":"A-2","setting":"practitioner","dateOfService":"2026-08-03","lines":[{"code":"7700X"}]}]
+            """);
+        var (batchStatus, answers, _) = await Execute(await claims.Validate(batch, default), batch);
+        Assert.Equal(200, batchStatus);
+        Assert.Contains(answers[0].GetProperty("findings").EnumerateArray(), f => f.GetProperty("rule").GetString() == "ptp.indicator-1");
+        Assert.Equal(("A-2", "Invalid claim"), (answers[1].GetProperty("claimId").GetString(), answers[1].GetProperty("problem").GetProperty("title").GetString()));
+
+        var lines = Request("POST", """
+            {"claimId":"A-1","setting":"practitioner","dateOfService":"2026-08-03","lines":[{"code":"61006"},{"code":"68895"}]}
+            {"claimId":"A-2","setting":"practitioner","dateOfService":"2026-08-03","lines":[{"code":"G7128"}]}
+
+            """, contentType: "application/x-ndjson");
+        var linesResult = await claims.Validate(lines, default);
+        await linesResult.ExecuteAsync(lines.HttpContext);
+        lines.HttpContext.Response.Body.Position = 0;
+        var answered = (await new StreamReader(lines.HttpContext.Response.Body).ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([1, 2], answered.Select(a => a.GetProperty("line").GetInt32()));
+        Assert.Contains(answered[1].GetProperty("findings").EnumerateArray(), f => f.GetProperty("rule").GetString() == "aoc.type-1-no-primary");
+
         var pairs = new PairFunctions(cache, Api(), TimeProvider.System, NullLogger<PairFunctions>.Instance);
         var pairRequest = Request("GET", query: "?date=2026-08-03&setting=practitioner&modifiers2=XU");
         var (_, pair, _) = await Execute(await pairs.Check(pairRequest, "61006", "68895", default), pairRequest);

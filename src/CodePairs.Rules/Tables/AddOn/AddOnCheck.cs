@@ -37,15 +37,17 @@ internal sealed class AddOnCheck : IClaimCheck
             if (firstRow < 0 || satisfied) continue; // not an add-on code on this date, or its primary is billed
             // Type 2 only when CMS lists nothing at all; any type-3 row lets the contractor accept other primaries.
             var type = type2 && !listed ? AddOnType.Type2 : type3 ? AddOnType.Type3 : AddOnType.Type1;
-            var codes = c.Codes;
-            IReadOnlyList<CodeRange> Listed()
-            {
-                var primaries = new List<HcpcsCode>();
-                for (var r = start; r < end; r++)
-                    if (aoc.EditInForce(r, day) && aoc.PrimaryInForce(r, day)) primaries.Add(codes.CodeOf(aoc.Primary[r]));
-                return CodeRange.Compress(primaries);
-            }
-            c.Report.Add(Explain.AddOn(c.Claim, i, aoc.Row(firstRow, codes, id), type, listed, Listed, version.Source));
+            c.Report.Add(Explain.AddOn(c.Claim, i, aoc.Row(firstRow, c.Codes, id), type, listed, Listed(aoc, start, end, day, c.Codes), version.Source));
         }
     }
+
+    /// <summary>The primaries listed on the day, as ranges, computed only if a response shows them (in its own method so
+    /// the closure is allocated only for a finding, not for every line checked).</summary>
+    private static Func<IReadOnlyList<CodeRange>> Listed(AddOnIndex aoc, int start, int end, ushort day, CodeIndex codes) => () =>
+    {
+        var primaries = new List<HcpcsCode>();
+        for (var r = start; r < end; r++)
+            if (aoc.EditInForce(r, day) && aoc.PrimaryInForce(r, day)) primaries.Add(codes.CodeOf(aoc.Primary[r]));
+        return CodeRange.Compress(primaries);
+    };
 }

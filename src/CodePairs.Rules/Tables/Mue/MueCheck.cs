@@ -31,17 +31,27 @@ internal sealed class MueCheck : IClaimCheck
             var mue = (MueIndex)version.Index;
             var source = version.Source;
             var value = mue.Value[id];
+            var lines = group[..count];
             if (value < 0)
-                c.Report.Add(Explain.NoMue(claim, group[..count].ToArray(), total, source));
+            {
+                c.Report.Add(Explain.NoMue(claim, lines, total, c.Codes.Single(id), source));
+            }
             else if (value == 0)
-                c.Report.Add(Explain.MueZero(claim, group[..count].ToArray(), total, mue.Find(id, c.Codes)!, source));
+            {
+                c.Report.Add(Explain.MueZero(claim, lines, c.Codes.Single(id), mue.Detail(id, c.Codes.TextOf(id), total), source));
+            }
             else if (mue.Adjudication[id] == (byte)MueAdjudication.Line)
             {
-                foreach (var j in group[..count])
-                    if (claim.Lines[j].Units > value) c.Report.Add(Explain.MueLine(claim, j, mue.Find(id, c.Codes)!, source));
+                foreach (var j in lines)
+                {
+                    var units = claim.Lines[j].Units;
+                    if (units > value) c.Report.Add(Explain.MueLine(claim, j, c.Codes.Single(id), mue.Detail(id, c.Codes.TextOf(id), units), source));
+                }
             }
             else if (total > value)
-                c.Report.Add(Explain.MueDateOfService(claim, group[..count].ToArray(), total, mue.Find(id, c.Codes)!, source));
+            {
+                c.Report.Add(Explain.MueDateOfService(claim, lines, c.Codes.Single(id), mue.Detail(id, c.Codes.TextOf(id), total), source));
+            }
         }
     }
 }

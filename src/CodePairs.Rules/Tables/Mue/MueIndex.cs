@@ -24,6 +24,13 @@ internal sealed class MueIndex : ITableIndex
     public int RowsNeverInForce => 0;
     public long IndexBytes => Value.Length * 6L;
 
+    /// <summary>What a finding cites of the code's MUE (the code's text given, so nothing is formatted here).</summary>
+    internal MueDetail Detail(int id, string code, int unitsBilled)
+    {
+        var mai = (MueAdjudication)Adjudication[id];
+        return new MueDetail(code, Value[id], (int)mai, mai.Text(), Rationales[Rationale[id]], unitsBilled);
+    }
+
     internal MueLimit? Find(int id, CodeIndex codes)
         => id < 0 || Value[id] < 0 ? null
             : new MueLimit(codes.CodeOf(id), Value[id], (MueAdjudication)Adjudication[id], Rationales[Rationale[id]]);

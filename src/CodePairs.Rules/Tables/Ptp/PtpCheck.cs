@@ -25,8 +25,7 @@ internal sealed class PtpCheck : IClaimCheck
                 if (start == end) continue;
                 var best = ptp.InForce(start, end, day);
                 if (best < 0) continue;
-                var edit = ptp.Row(best, c.Codes, c1);
-                c.Report.Add(Explain.Ptp(c.Claim, i, j, edit, c.Codes.TextOf(c1), c.Codes.TextOf(c2), version.Source));
+                c.Report.Add(Explain.Ptp(c.Claim, i, j, ptp.Detail(best, c.Codes.TextOf(c1), c.Codes.TextOf(c2)), version.Source));
             }
         }
     }

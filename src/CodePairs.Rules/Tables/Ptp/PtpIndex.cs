@@ -18,6 +18,7 @@ internal sealed class PtpIndex : ITableIndex
         Meta = meta;
         Rationales = rationales;
         (OutSignatures, InSignatures) = Signatures(offsets, column2);
+        Pairs = new PairFilter(offsets, column2);
     }
 
     public TableKind Kind => TableKind.Ptp;
@@ -28,6 +29,7 @@ internal sealed class PtpIndex : ITableIndex
     private const int SignatureWords = 4;
     internal ulong[] OutSignatures { get; }
     internal ulong[] InSignatures { get; }
+    internal PairFilter Pairs { get; }
 
     private static int SignatureBit(int id) => (int)(((uint)id * 0x9E3779B1u) >> 24);
 
@@ -69,7 +71,7 @@ internal sealed class PtpIndex : ITableIndex
         }
     }
 
-    public long IndexBytes => Offsets.Length * 4L + Column2.Length * 7L + (OutSignatures.Length + InSignatures.Length) * 8L;
+    public long IndexBytes => Offsets.Length * 4L + Column2.Length * 7L + (OutSignatures.Length + InSignatures.Length) * 8L + Pairs.Bytes;
 
     internal PtpMeta MetaOf(int row) => new(Meta[row]);
 
@@ -80,10 +82,23 @@ internal sealed class PtpIndex : ITableIndex
         if ((OutSignatures[column1 * SignatureWords + (b2 >> 6)] & (1UL << (b2 & 63))) == 0) return default;
         var b1 = SignatureBit(column1);
         if ((InSignatures[column2 * SignatureWords + (b1 >> 6)] & (1UL << (b1 & 63))) == 0) return default;
+        if (!Pairs.MayContain(column1, column2)) return default;
         var lo = Offsets[column1];
         var hi = Offsets[column1 + 1];
         var keys = Column2;
         var target = (ushort)column2;
+        // Column-2 ids of a run are sorted and spread over the code index: interpolation narrows a long run in a few
+        // probes (each a likely cache miss in the large column-2 array), then a binary search finishes (at most four
+        // probes, so a skewed run costs no more than the binary search would).
+        for (var probe = 0; probe < 4 && hi - lo > 16; probe++)
+        {
+            int low = keys[lo], high = keys[hi - 1];
+            if (target < low || target > high) return default;
+            var guess = lo + (int)((long)(target - low) * (hi - 1 - lo) / Math.Max(1, high - low));
+            if (keys[guess] < target) lo = guess + 1;
+            else if (guess > lo && keys[guess - 1] >= target) hi = guess;
+            else { lo = guess; hi = guess; break; }
+        }
         while (lo < hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
@@ -107,6 +122,14 @@ internal sealed class PtpIndex : ITableIndex
             if (best < 0 || (meta.IsStrict && !new PtpMeta(Meta[best]).IsStrict)) best = r;
         }
         return best;
+    }
+
+    /// <summary>What a finding cites of a row (the codes' text given, so nothing is formatted here).</summary>
+    internal PtpDetail Detail(int row, string column1, string column2)
+    {
+        var meta = MetaOf(row);
+        return new PtpDetail(column1, column2, (int)meta.Indicator, NcciDate.FromDay(Effective[row]), NcciDate.FromDayOrOpen(Deletion[row]),
+            Rationales[meta.Rationale], meta.PriorTo1996);
     }
 
     internal PtpEdit Row(int row, CodeIndex codes, int column1)

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using CodePairs.Rules;
+
+namespace CodePairs.Functions.Http;
+
+/// <summary>What one claim's JSON became: the claim, or the problem that stops it (title, detail, field errors), with the
+/// partner's claim id when it could be read.</summary>
+public readonly record struct DecodedClaim(Claim? Claim, string? ClaimId, string? Title, string? Detail, IReadOnlyList<InputError>? Errors);
+
+/// <summary>
+/// One claim's JSON to a <see cref="Claim"/>: the <see cref="ClaimJsonReader"/> fast path, and for anything it declines
+/// the reference path (the serializer into <see cref="ClaimInput"/>, then <see cref="ClaimParser"/>), which words every
+/// problem as the API always has.
+/// </summary>
+public static class ClaimDecoder
+{
+    public static DecodedClaim Decode(ReadOnlySpan<byte> json, int maxLines, bool inBatch = false)
+        => ClaimJsonReader.TryRead(json, maxLines, out var claim) ? new DecodedClaim(claim, claim!.ClaimId, null, null, null) : Reference(json, maxLines, inBatch);
+
+    /// <summary>The serializer path alone (what the API did before the fast path; the fast path must agree with it).</summary>
+    public static DecodedClaim Reference(ReadOnlySpan<byte> json, int maxLines, bool inBatch = false)
+    {
+        ClaimInput? input;
+        try
+        {
+            input = JsonSerializer.Deserialize<ClaimInput>(json, JsonBody.Options);
+        }
+        catch (JsonException e)
+        {
+            // The reader's message names the path and position, never the body's content.
+            return new DecodedClaim(null, null, "Malformed JSON",
+                (inBatch ? "The claim is not valid JSON for this request: " : "The body is not valid JSON for this request: ") + e.Message, null);
+        }
+        if (input is null) return new DecodedClaim(null, null, "Empty body", inBatch ? "The claim is null." : "The JSON body is null.", null);
+        var (claim, errors) = ClaimParser.Parse(input, maxLines: maxLines);
+        return claim is not null
+            ? new DecodedClaim(claim, claim.ClaimId, null, null, null)
+            : new DecodedClaim(null, input.ClaimId is { Length: <= ClaimLimits.MaxClaimIdLength } id ? id : null, "Invalid claim",
+                $"The claim has {errors.Count} problem(s); see errors.", errors);
+    }
+}
