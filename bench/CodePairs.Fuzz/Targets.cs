@@ -53,6 +53,18 @@ internal static class Targets
                                Utf8("""{"setting":"hospital","lines":[{"code":"0591T"}]}""")],
                 input => { var claim = JsonSerializer.Deserialize<ClaimInput>(input, Functions.Http.JsonBody.Options); if (claim is not null) ClaimParser.Parse(claim); },
                 e => e is JsonException),
+            // The fast path must never throw and must agree with the reference path on every claim it accepts.
+            new("claim-json-fast", [Utf8("""{"claimId":"A-1","setting":"practitioner","dateOfService":"2026-08-03","lines":[{"code":"62323","units":1},{"code":"77003","modifiers":["26","XU"],"units":2,"dateOfService":"2026-08-04"}]}"""),
+                                    Utf8("""{"setting":"hospital","dateOfService":"2026-08-03","lines":[{"code":"0591T"}]}""")],
+                input =>
+                {
+                    if (!ClaimJsonReader.TryRead(input, ClaimLimits.MaxLines, out var fast)) return;
+                    var (reference, errors) = ClaimParser.Parse(JsonSerializer.Deserialize<ClaimInput>(input, Functions.Http.JsonBody.Options)!);
+                    if (reference is null || errors.Count > 0 || !SameClaim(fast!, reference)) throw new InvalidOperationException("the fast path read a claim the reference path reads otherwise");
+                },
+                _ => false),
+            new("x12-837", [File.ReadAllBytes(SamplePath("professional.837")), File.ReadAllBytes(SamplePath("institutional.837"))],
+                input => Drain(new BatchReader(new MemoryStream(input), BatchFormat.X12)), e => e is BatchFileException),
             new("batch-csv", [Utf8("claim_id,date_of_service,code,mod1,mod2,mod3,mod4,units,setting\nA1,2026-08-03,13121,,,,,1,\nA1,2026-08-03,13120,59,,,,2,hospital\n\"B,2\",2026-08-03,99213,,,,,1,\n")],
                 input => Drain(new BatchReader(new MemoryStream(input), BatchFormat.Csv)), e => e is BatchFileException),
             new("batch-jsonl", [Utf8("""{"claimId":"J1","dateOfService":"2026-08-03","lines":[{"code":"62323"},{"code":"77003"}]}""" + "\n{bad}\n")],
@@ -73,6 +85,13 @@ internal static class Targets
     private static string PackPath => Path.Combine(AppContext.BaseDirectory, "../../../../../src/CodePairs.Rules/Packs/cpt-77003.json");
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static string SamplePath(string name) => Path.Combine(AppContext.BaseDirectory, "../../../../../tests/CodePairs.Rules.Tests/X12/Samples", name);
+
+    private static bool SameClaim(Claim a, Claim b)
+        => a.Setting == b.Setting && a.DateOfService == b.DateOfService && a.ClaimId == b.ClaimId && a.Lines.Count == b.Lines.Count
+           && a.Lines.Zip(b.Lines).All(p => p.First.Code == p.Second.Code && p.First.Units == p.Second.Units
+                                            && p.First.DateOfService == p.Second.DateOfService && p.First.Modifiers.SequenceEqual(p.Second.Modifiers));
 
     private static void Drain(BatchReader reader)
     {
