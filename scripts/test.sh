@@ -28,5 +28,6 @@ for f in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f2:-0})); skipped=$((skipped + ${n:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$skipped" -eq 0 ] || echo "${skipped} skipped"
+echo "${passed} passed, ${failed} failed"
 exit "$status"
