@@ -224,7 +224,7 @@ static double Median(List<double> values)
     return sorted[sorted.Length / 2];
 }
 
-sealed class FixedRules(LoadedRules loaded) : IActiveRules
+internal sealed class FixedRules(LoadedRules loaded) : IActiveRules
 {
     public LoadedRules? Current => loaded;
     public ValueTask<LoadedRules?> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult<LoadedRules?>(loaded);

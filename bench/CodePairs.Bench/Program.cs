@@ -152,7 +152,7 @@ int ArgValue(string name, int fallback)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
 }
-static class Stats
+internal static class Stats
 {
     public static void Print(RuleSet rules, Claim[] claims)
     {
@@ -184,7 +184,7 @@ static class Stats
         Console.WriteLine($"stats: codes with >=256 partners {lens.Count(l => l >= 256)}, >=1024 {lens.Count(l => l >= 1024)}, >=4096 {lens.Count(l => l >= 4096)}; rows in runs >=256: {lens.Where(l => l >= 256).Sum():N0}");
     }
 }
-static class CheckProbe
+internal static class CheckProbe
 {
     public static void Print(RuleSet rules, Claim[] claims)
     {
