@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Cms;
 using CodePairs.Storage;

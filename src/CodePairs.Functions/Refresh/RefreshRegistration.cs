@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CodePairs.Functions.Refresh;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Functions.Tests.Storage;
 using CodePairs.Rules.Generation;
 using CodePairs.Storage;
