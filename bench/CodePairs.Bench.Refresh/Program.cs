@@ -37,7 +37,7 @@ var snapshotContainer = "bench-snapshots-" + suffix;
 var catalog = new TableRuleCatalog(tables, catalogTable);
 var checkpoints = new TableCheckpointStore(tables, catalogTable);
 var publisher = new RulePublisher(catalog, new TableRuleEditsStore(tables, editsTable), new BlobSnapshotStore(blobs, snapshotContainer), checkpoints);
-var stores = new RefreshStores(publisher, checkpoints, new RefreshJobRow(tables, catalogTable), new DropContainerSource(blobs, dropContainer), null);
+var stores = new RefreshStores(publisher, checkpoints, new TableRefreshJobRow(tables, catalogTable), new DropContainerSource(blobs, dropContainer), new BlobReleaseFiles(blobs), null);
 var job = new RefreshJob(stores, Options.Create(new RefreshOptions()), TimeProvider.System, NullLogger<RefreshJob>.Instance);
 
 var folder = Path.Combine(Path.GetTempPath(), "codepairs-bench-refresh-" + Guid.NewGuid().ToString("N"));

@@ -357,7 +357,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Null(blocked);
         Assert.Equal(("running", "timer"), (holder.State, holder.Trigger));
 
-        clock.Advance(RefreshJobRow.LeaseDuration + TimeSpan.FromSeconds(1));
+        clock.Advance(TableRefreshJobRow.LeaseDuration + TimeSpan.FromSeconds(1));
         var (takeover, status) = await row.TryAcquireAsync("admin", default);
         Assert.NotNull(takeover);
         Assert.Equal("admin", status.Trigger);

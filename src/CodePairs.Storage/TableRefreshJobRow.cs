@@ -1,19 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using CodePairs.Storage;
 
-namespace CodePairs.Functions.Refresh;
-
-/// <summary>What the refresh job is doing or last did, as <c>GET /api/v1/rulesets/refresh</c> shows it.</summary>
-/// <param name="Drop">The drop (folder or URL list) being processed, or the last one.</param>
-/// <param name="Candidates">What became of each drop of the last run, with the report of every file.</param>
-public sealed record RefreshStatus(string State, string? Step, string? Drop, string? Trigger, long EntitiesWritten, long EntitiesTotal,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LeaseExpiresAt, string? LastError, string? Outcome)
-{
-    public static RefreshStatus Never { get; } = new("idle", null, null, null, 0, 0, null, null, null, null, null);
-
-    public IReadOnlyList<CandidateOutcome> Candidates { get; init; } = [];
-}
+namespace CodePairs.Storage;
 
 /// <summary>
 /// The job row and lease: one entity in the <c>RuleCatalog</c> table (PartitionKey <c>job</c>, RowKey <c>refresh</c>).
@@ -21,7 +9,7 @@ public sealed record RefreshStatus(string State, string? Step, string? Drop, str
 /// ETag-conditional, so two starts race for one row and exactly one wins. The holder renews the expiry as it reports
 /// progress; a crashed job's lease expires and the next start takes it over (and resumes from the checkpoints).
 /// </summary>
-public sealed class RefreshJobRow(TableServiceClient tables, string tableName = StorageNames.CatalogTable, TimeProvider? clock = null)
+public sealed class TableRefreshJobRow(TableServiceClient tables, string tableName = StorageNames.CatalogTable, TimeProvider? clock = null) : IRefreshJobRow
 {
     internal const string Partition = "job";
     internal const string Row = "refresh";
@@ -37,8 +25,7 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
         return row.HasValue && row.Value is not null ? ToStatus(row.Value) : RefreshStatus.Never;
     }
 
-    /// <summary>Takes the lease, or returns null with the status of the job that holds it.</summary>
-    public async Task<(Lease? Lease, RefreshStatus Status)> TryAcquireAsync(string trigger, CancellationToken ct)
+    public async Task<(IRefreshLease? Lease, RefreshStatus Status)> TryAcquireAsync(string trigger, CancellationToken ct)
     {
         await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         var now = _clock.GetUtcNow();
@@ -115,8 +102,8 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
         Candidates = e.GetString("Candidates") is { } c ? System.Text.Json.JsonSerializer.Deserialize<CandidateOutcome[]>(c, Json) ?? [] : [],
     };
 
-    /// <summary>A held lease: reports progress into the row (renewing the expiry) and releases it at the end.</summary>
-    public sealed class Lease(RefreshJobRow row, string owner, ETag etag, RefreshStatus status)
+    /// <summary>A held lease: every write is conditional on the row's ETag and renews the expiry.</summary>
+    private sealed class Lease(TableRefreshJobRow row, string owner, ETag etag, RefreshStatus status) : IRefreshLease
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
         private ETag _etag = etag;
