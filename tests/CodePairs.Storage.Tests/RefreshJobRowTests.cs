@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
 using CodePairs.Rules.Cms;
 using Microsoft.Extensions.Time.Testing;
 
@@ -87,5 +90,37 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => crashed!.StepAsync("late", default));
         await crashed!.FinishAsync(false, null, "late"); // swallowed: the row is the taker's
         Assert.Equal(("running", "admin"), ((await row.GetAsync(default)).State, (await row.GetAsync(default)).Trigger));
+    }
+
+    [Fact]
+    public async Task TheRowStoresStatesAndResultsByTheirJsonNames()
+    {
+        var table = azurite.NewTableName("catalog");
+        var row = new TableRefreshJobRow(azurite.Tables, table, _clock);
+        var (lease, _) = await row.TryAcquireAsync("timer", default);
+        var stored = await azurite.Tables.GetTableClient(table).GetEntityAsync<TableEntity>("job", "refresh");
+        Assert.Equal("running", stored.Value.GetString("State"));
+
+        await lease!.ReportAsync(s => s with { Candidates = [new CandidateOutcome("v1", null, "skipped", "seen")] }, force: true, default);
+        await lease.FinishAsync(false, "v1: skipped", "boom");
+
+        stored = await azurite.Tables.GetTableClient(table).GetEntityAsync<TableEntity>("job", "refresh");
+        Assert.Equal("failed", stored.Value.GetString("State"));
+        Assert.Equal("""[{"candidate":"v1","result":"skipped","detail":"seen","files":[],"tables":[]}]""", stored.Value.GetString("Candidates"));
+    }
+
+    [Fact]
+    public void TheStatusIsWrittenAsGetRefreshAnswersIt()
+    {
+        var at = DateTimeOffset.Parse("2026-08-03T06:00:00Z");
+        var status = new RefreshStatus("succeeded", "publish v1", "v1", "admin", 1, 2, at, at, at, null, "v1: activated")
+        {
+            Candidates = [new CandidateOutcome("v1", "rs-00000000000a", "activated", "active")],
+        };
+        var json = JsonSerializer.Serialize(status, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+
+        Assert.Equal("""{"state":"succeeded","step":"publish v1","drop":"v1","trigger":"admin","entitiesWritten":1,"entitiesTotal":2,"startedAt":"2026-08-03T06:00:00+00:00","finishedAt":"2026-08-03T06:00:00+00:00","leaseExpiresAt":"2026-08-03T06:00:00+00:00","outcome":"v1: activated","candidates":[{"candidate":"v1","ruleSetId":"rs-00000000000a","result":"activated","detail":"active","files":[],"tables":[]}]}""", json);
+        Assert.Equal("""{"state":"idle","entitiesWritten":0,"entitiesTotal":0,"candidates":[]}""",
+            JsonSerializer.Serialize(RefreshStatus.Never, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull }));
     }
 }
