@@ -1,14 +1,36 @@
+using System.Text.Json.Serialization;
 using CodePairs.Rules.Cms;
 
 namespace CodePairs.Storage;
 
+/// <summary>Where the refresh job is: never run, running (a lease is held), or how its last run ended.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RefreshState>))]
+public enum RefreshState
+{
+    [JsonStringEnumMemberName("idle")] Idle,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("succeeded")] Succeeded,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
+
+/// <summary>What became of one candidate drop (see <see cref="CandidateOutcome"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CandidateResult>))]
+public enum CandidateResult
+{
+    [JsonStringEnumMemberName("activated")] Activated,
+    [JsonStringEnumMemberName("unchanged")] Unchanged,
+    [JsonStringEnumMemberName("verified")] Verified,
+    [JsonStringEnumMemberName("skipped")] Skipped,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
+
 /// <summary>What the refresh job is doing or last did, as <c>GET /api/v1/rulesets/refresh</c> shows it.</summary>
 /// <param name="Drop">The drop (folder or URL list) being processed, or the last one.</param>
 /// <param name="Candidates">What became of each drop of the last run, with the report of every file.</param>
-public sealed record RefreshStatus(string State, string? Step, string? Drop, string? Trigger, long EntitiesWritten, long EntitiesTotal,
+public sealed record RefreshStatus(RefreshState State, string? Step, string? Drop, string? Trigger, long EntitiesWritten, long EntitiesTotal,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LeaseExpiresAt, string? LastError, string? Outcome)
 {
-    public static RefreshStatus Never { get; } = new("idle", null, null, null, 0, 0, null, null, null, null, null);
+    public static RefreshStatus Never { get; } = new(RefreshState.Idle, null, null, null, 0, 0, null, null, null, null, null);
 
     public IReadOnlyList<CandidateOutcome> Candidates { get; init; } = [];
 }
@@ -16,7 +38,7 @@ public sealed record RefreshStatus(string State, string? Step, string? Drop, str
 /// <summary>What happened to one candidate drop: <c>activated</c> (a new rule set serves), <c>unchanged</c> (every table
 /// version it holds is already in force), <c>skipped</c> (these files were handled before), <c>verified</c> (loaded,
 /// not activated), or <c>failed</c> (with the error) — and what became of every file.</summary>
-public sealed record CandidateOutcome(string Candidate, string? RuleSetId, string Result, string Detail)
+public sealed record CandidateOutcome(string Candidate, string? RuleSetId, CandidateResult Result, string Detail)
 {
     /// <summary>Every file of the drop with what became of it (table + version + rows, or why it was not read).</summary>
     public IReadOnlyList<ImportedFile> Files { get; init; } = [];

@@ -31,9 +31,9 @@ public sealed class TableRefreshJobRow(TableServiceClient tables, string tableNa
         var now = _clock.GetUtcNow();
         var existing = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
         var current = existing.HasValue ? existing.Value : null;
-        if (current is not null && current.GetString("State") == "running" && current.GetDateTimeOffset("LeaseExpiresAt") > now)
+        if (current is not null && current.GetString("State") == JsonNames.Of(RefreshState.Running) && current.GetDateTimeOffset("LeaseExpiresAt") > now)
             return (null, ToStatus(current));
-        var status = new RefreshStatus("running", "starting", null, trigger, 0, 0, now, null, now + LeaseDuration,
+        var status = new RefreshStatus(RefreshState.Running, "starting", null, trigger, 0, 0, now, null, now + LeaseDuration,
             null, current is null ? null : $"took over from a {current.GetString("State")} job");
         var entity = ToEntity(status, Guid.NewGuid().ToString("N"));
         try
@@ -78,7 +78,7 @@ public sealed class TableRefreshJobRow(TableServiceClient tables, string tableNa
 
     private static TableEntity ToEntity(RefreshStatus s, string owner) => new(Partition, Row)
     {
-        ["State"] = s.State, ["Step"] = s.Step, ["Drop"] = s.Drop, ["Trigger"] = s.Trigger,
+        ["State"] = JsonNames.Of(s.State), ["Step"] = s.Step, ["Drop"] = s.Drop, ["Trigger"] = s.Trigger,
         ["EntitiesWritten"] = s.EntitiesWritten, ["EntitiesTotal"] = s.EntitiesTotal,
         ["StartedAt"] = s.StartedAt, ["FinishedAt"] = s.FinishedAt, ["LeaseExpiresAt"] = s.LeaseExpiresAt,
         ["LastError"] = s.LastError is { Length: > 16_000 } e ? e[..16_000] : s.LastError, ["Outcome"] = s.Outcome, ["Owner"] = owner,
@@ -95,7 +95,7 @@ public sealed class TableRefreshJobRow(TableServiceClient tables, string tableNa
         return json.Length <= 30_000 ? json : System.Text.Json.JsonSerializer.Serialize(candidates.Select(c => c with { Files = [] }), Json);
     }
 
-    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") ?? "idle", e.GetString("Step"), e.GetString("Drop"),
+    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") is { } state ? JsonNames.Parse<RefreshState>(state) : RefreshState.Idle, e.GetString("Step"), e.GetString("Drop"),
         e.GetString("Trigger"), e.GetInt64("EntitiesWritten") ?? 0, e.GetInt64("EntitiesTotal") ?? 0, e.GetDateTimeOffset("StartedAt"),
         e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("LeaseExpiresAt"), e.GetString("LastError"), e.GetString("Outcome"))
     {
@@ -139,7 +139,7 @@ public sealed class TableRefreshJobRow(TableServiceClient tables, string tableNa
             {
                 await ReportAsync(s => s with
                 {
-                    State = succeeded ? "succeeded" : "failed", FinishedAt = row._clock.GetUtcNow(), Outcome = outcome, LastError = error,
+                    State = succeeded ? RefreshState.Succeeded : RefreshState.Failed, FinishedAt = row._clock.GetUtcNow(), Outcome = outcome, LastError = error,
                 }, force: true, CancellationToken.None).ConfigureAwait(false);
             }
             catch (RequestFailedException)

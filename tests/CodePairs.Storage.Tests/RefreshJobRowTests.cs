@@ -29,10 +29,10 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
         var (second, holder) = await row.TryAcquireAsync("admin", default);
 
         Assert.NotNull(lease);
-        Assert.Equal(("running", "starting", "timer"), (status.State, status.Step, status.Trigger));
+        Assert.Equal((RefreshState.Running, "starting", "timer"), (status.State, status.Step, status.Trigger));
         Assert.Equal(_clock.GetUtcNow() + TableRefreshJobRow.LeaseDuration, status.LeaseExpiresAt);
         Assert.Null(second);
-        Assert.Equal(("running", "timer"), (holder.State, holder.Trigger));
+        Assert.Equal((RefreshState.Running, "timer"), (holder.State, holder.Trigger));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
     {
         var row = NewRow();
         var (lease, _) = await row.TryAcquireAsync("admin", default);
-        var outcome = new CandidateOutcome("v322r0", "rs-00000000000a", "activated", "rule set rs-00000000000a is active")
+        var outcome = new CandidateOutcome("v322r0", "rs-00000000000a", CandidateResult.Activated, "rule set rs-00000000000a is active")
         {
             Files = [new ImportedFile("ptp.zip", FileOutcome.Loaded, "read")],
         };
@@ -52,7 +52,7 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
         await lease.FinishAsync(true, "v322r0: activated", null);
 
         var done = await row.GetAsync(default);
-        Assert.Equal(("succeeded", "v322r0: activated", _clock.GetUtcNow()), (done.State, done.Outcome, done.FinishedAt));
+        Assert.Equal((RefreshState.Succeeded, "v322r0: activated", _clock.GetUtcNow()), (done.State, done.Outcome, done.FinishedAt));
         var stored = Assert.Single(done.Candidates);
         Assert.Equal((outcome.Candidate, outcome.RuleSetId, outcome.Result, outcome.Detail), (stored.Candidate, stored.RuleSetId, stored.Result, stored.Detail));
         Assert.Equal(outcome.Files, stored.Files);
@@ -86,10 +86,10 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
         var (taker, status) = await row.TryAcquireAsync("admin", default);
 
         Assert.NotNull(taker);
-        Assert.Equal(("running", "admin", "took over from a running job"), (status.State, status.Trigger, status.Outcome));
+        Assert.Equal((RefreshState.Running, "admin", "took over from a running job"), (status.State, status.Trigger, status.Outcome));
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => crashed!.StepAsync("late", default));
         await crashed!.FinishAsync(false, null, "late"); // swallowed: the row is the taker's
-        Assert.Equal(("running", "admin"), ((await row.GetAsync(default)).State, (await row.GetAsync(default)).Trigger));
+        Assert.Equal((RefreshState.Running, "admin"), ((await row.GetAsync(default)).State, (await row.GetAsync(default)).Trigger));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
         var stored = await azurite.Tables.GetTableClient(table).GetEntityAsync<TableEntity>("job", "refresh");
         Assert.Equal("running", stored.Value.GetString("State"));
 
-        await lease!.ReportAsync(s => s with { Candidates = [new CandidateOutcome("v1", null, "skipped", "seen")] }, force: true, default);
+        await lease!.ReportAsync(s => s with { Candidates = [new CandidateOutcome("v1", null, CandidateResult.Skipped, "seen")] }, force: true, default);
         await lease.FinishAsync(false, "v1: skipped", "boom");
 
         stored = await azurite.Tables.GetTableClient(table).GetEntityAsync<TableEntity>("job", "refresh");
@@ -113,9 +113,9 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
     public void TheStatusIsWrittenAsGetRefreshAnswersIt()
     {
         var at = DateTimeOffset.Parse("2026-08-03T06:00:00Z");
-        var status = new RefreshStatus("succeeded", "publish v1", "v1", "admin", 1, 2, at, at, at, null, "v1: activated")
+        var status = new RefreshStatus(RefreshState.Succeeded, "publish v1", "v1", "admin", 1, 2, at, at, at, null, "v1: activated")
         {
-            Candidates = [new CandidateOutcome("v1", "rs-00000000000a", "activated", "active")],
+            Candidates = [new CandidateOutcome("v1", "rs-00000000000a", CandidateResult.Activated, "active")],
         };
         var json = JsonSerializer.Serialize(status, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
 

@@ -89,10 +89,10 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
                 await lease.ReportAsync(s => s with { Candidates = run.Outcomes.ToArray() }, force: true, ct);
             }
 
-            var failed = run.Outcomes.Where(o => o.Result == "failed").Select(o => $"{o.Candidate}: {o.Detail}").ToList();
+            var failed = run.Outcomes.Where(o => o.Result == CandidateResult.Failed).Select(o => $"{o.Candidate}: {o.Detail}").ToList();
             if (sourceError is not null) failed.Insert(0, sourceError);
             if (request.Drop is not null && candidates.Count == 0) failed.Add($"no drop named '{request.Drop}' (a folder of {stores.Drop.ContainerName} with a ready marker)");
-            var summary = run.Outcomes.Count == 0 ? "nothing new" : string.Join("; ", run.Outcomes.Select(o => $"{o.Candidate}: {o.Result}"));
+            var summary = run.Outcomes.Count == 0 ? "nothing new" : string.Join("; ", run.Outcomes.Select(o => $"{o.Candidate}: {JsonNames.Of(o.Result)}"));
             await lease.FinishAsync(failed.Count == 0, summary, failed.Count == 0 ? null : string.Join("\n", failed));
             Log.RefreshFinished(logger, summary, failed.Count);
             return run.Outcome(lease.Status);
@@ -180,9 +180,9 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         var name = drop.Candidate.Name;
         var known = await stores.Checkpoints.GetDropAsync(drop.Key!, ct);
         if (known?.RuleSetId is { } ruleSet && await stores.Publisher.Catalog.GetRuleSetAsync(ruleSet, ct) is { Status: not RuleSetStatus.Deleted } entry)
-            return new CandidateOutcome(name, ruleSet, "skipped", $"these files were loaded before (rule set {ruleSet}, {Name(entry.Status)})");
+            return new CandidateOutcome(name, ruleSet, CandidateResult.Skipped, $"these files were loaded before (rule set {ruleSet}, {JsonNames.Of(entry.Status)})");
         if (known is { Error: { } previous } && run.Request.Drop is null)
-            return new CandidateOutcome(name, null, "skipped", $"these files failed before (name the drop to retry): {previous}");
+            return new CandidateOutcome(name, null, CandidateResult.Skipped, $"these files failed before (name the drop to retry): {previous}");
         return null;
     }
 
@@ -230,7 +230,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
                 : $"rule set {result.RuleSetId} is verified, not activated")
             + $"; loaded {string.Join(", ", report.Tables.Select(t => $"{t.Table.Name()} {t.Version} ({t.Rows:N0} rows)"))}"
             + (outOfWindow.Count > 0 ? $"; not in force (older than the {options.Value.VersionsPerTable} versions kept per table): {string.Join(", ", outOfWindow)}" : "");
-        return new CandidateOutcome(candidate.Name, result.RuleSetId, result.Unchanged ? "unchanged" : result.Activated ? "activated" : "verified", detail)
+        return new CandidateOutcome(candidate.Name, result.RuleSetId, result.Unchanged ? CandidateResult.Unchanged : result.Activated ? CandidateResult.Activated : CandidateResult.Verified, detail)
             { Files = report.Files, Tables = report.Tables };
     }
 
@@ -247,7 +247,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         else if (drop.Key is not null)
             await TryRecordFailureAsync(new DropRecord(drop.Key, name, null, error, files.Count == 0 ? null : JsonSerializer.Serialize(files, Json), clock.GetUtcNow()));
         Log.CandidateRejected(logger, name, error);
-        return new CandidateOutcome(name, null, "failed", error) { Files = files };
+        return new CandidateOutcome(name, null, CandidateResult.Failed, error) { Files = files };
     }
 
     private async Task TryRecordFailureAsync(DropRecord record)
@@ -279,8 +279,6 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
     private static string ContentKey(IEnumerable<(string Name, string Sha)> hashes)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join('\n', hashes.OrderBy(h => h.Name, StringComparer.Ordinal).Select(h => h.Name + ":" + h.Sha)))));
-
-    private static string Name(RuleSetStatus s) => s.ToString().ToLowerInvariant();
 
     /// <summary>Copies one file to the work folder, hashing it on the way (the readers need seekable zips).</summary>
     private async Task<(string Path, string Sha256)> DownloadAsync(IncomingFile file, string work, CancellationToken ct)

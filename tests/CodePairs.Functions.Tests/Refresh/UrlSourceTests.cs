@@ -137,13 +137,13 @@ public sealed class UrlSourceTests : IAsyncLifetime
 
             var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
             var loaded = Assert.Single(first.Candidates);
-            Assert.Equal("activated", loaded.Result);
+            Assert.Equal(CandidateResult.Activated, loaded.Result);
             Assert.StartsWith("url-", loaded.Candidate);
             Assert.Equal(loaded.RuleSetId, await world.ActiveIdAsync());
             Assert.All((await world.ActiveAsync()).Tables.Where(t => CodePairs.Rules.Tables.Kind(t.Table) == CodePairs.Rules.TableKind.Ptp), t => Assert.Equal("v321r0", t.Version));
 
             var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
-            Assert.Equal("skipped", Assert.Single(second.Candidates).Result);
+            Assert.Equal(CandidateResult.Skipped, Assert.Single(second.Candidates).Result);
             Assert.Equal(0, second.EntityWrites);
         }
         finally
