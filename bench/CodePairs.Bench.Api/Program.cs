@@ -2,7 +2,7 @@ using BenchmarkDotNet.Jobs;
 using System.Diagnostics;
 using System.Text;
 using CodePairs.Functions.Http;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Generation;
 using CodePairs.Storage;

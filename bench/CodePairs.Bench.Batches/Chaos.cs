@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Batches;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Generation;
 using Microsoft.Extensions.Logging.Abstractions;

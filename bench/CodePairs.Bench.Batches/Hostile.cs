@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Batches;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Functions.Tests.Batches;
 using CodePairs.Rules;
 using CodePairs.Rules.Generation;

@@ -3,7 +3,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CodePairs.Functions.Batches;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Generation;
 using Microsoft.Extensions.Logging.Abstractions;

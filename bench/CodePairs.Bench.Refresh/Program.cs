@@ -37,7 +37,7 @@ var snapshotContainer = "bench-snapshots-" + suffix;
 var catalog = new TableRuleCatalog(tables, catalogTable);
 var checkpoints = new TableCheckpointStore(tables, catalogTable);
 var publisher = new RulePublisher(catalog, new TableRuleEditsStore(tables, editsTable), new BlobSnapshotStore(blobs, snapshotContainer), checkpoints);
-var stores = new RefreshStores(publisher, checkpoints, new RefreshJobRow(tables, catalogTable), new DropContainerSource(blobs, dropContainer), null);
+var stores = new RefreshStores(publisher, checkpoints, new TableRefreshJobRow(tables, catalogTable), new DropContainerSource(blobs, dropContainer), new BlobReleaseFiles(blobs), null);
 var job = new RefreshJob(stores, Options.Create(new RefreshOptions()), TimeProvider.System, NullLogger<RefreshJob>.Instance);
 
 var folder = Path.Combine(Path.GetTempPath(), "codepairs-bench-refresh-" + Guid.NewGuid().ToString("N"));
@@ -82,7 +82,7 @@ async Task RunAsync(string what, string drop)
     var clock = Stopwatch.StartNew();
     var outcome = await job.RunAsync(new RefreshRequest("bench", drop), CancellationToken.None);
     var wall = clock.Elapsed;
-    Console.WriteLine($"{what}: {outcome.Status.State}, wall {wall.TotalSeconds:F1} s, entity writes {outcome.EntityWrites:N0}");
-    foreach (var c in outcome.Candidates) Console.WriteLine($"  {c.Candidate}: {c.Result} ({c.Detail})");
+    Console.WriteLine($"{what}: {JsonNames.Of(outcome.Status.State)}, wall {wall.TotalSeconds:F1} s, entity writes {outcome.EntityWrites:N0}");
+    foreach (var c in outcome.Candidates) Console.WriteLine($"  {c.Candidate}: {JsonNames.Of(c.Result)} ({c.Detail})");
     foreach (var (step, time) in outcome.StepTimes) Console.WriteLine($"  {step,-10} {time.TotalSeconds,6:F1} s");
 }

@@ -129,14 +129,14 @@ internal sealed class Scenario
     {
         var tables = Settings.CreateTableServiceClient(o => { SlowTries.Install(o, Slow); if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
         var blobs = Settings.CreateBlobServiceClient(o => { SlowTries.Install(o, Slow); if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
-        var held = await new RefreshJobRow(Tables, Names.CatalogTable).GetAsync(default);
-        TimeProvider clock = held.State == "running" ? new Shifted(RefreshJobRow.LeaseDuration + TimeSpan.FromMinutes(1)) : TimeProvider.System;
+        var held = await new TableRefreshJobRow(Tables, Names.CatalogTable).GetAsync(default);
+        TimeProvider clock = held.State == RefreshState.Running ? new Shifted(TableRefreshJobRow.LeaseDuration + TimeSpan.FromMinutes(1)) : TimeProvider.System;
 
         var catalog = new TableRuleCatalog(tables, Names.CatalogTable, clock);
         var checkpoints = new TableCheckpointStore(tables, Names.CatalogTable);
         var publisher = new RulePublisher(catalog, new TableRuleEditsStore(tables, Names.EditsTable), new BlobSnapshotStore(blobs, Names.SnapshotsContainer), checkpoints, clock)
             { AtPoint = atPoint };
-        var stores = new RefreshStores(publisher, checkpoints, new RefreshJobRow(tables, Names.CatalogTable, clock), new DropContainerSource(blobs, DropContainer), null);
+        var stores = new RefreshStores(publisher, checkpoints, new TableRefreshJobRow(tables, Names.CatalogTable, clock), new DropContainerSource(blobs, DropContainer), new BlobReleaseFiles(blobs), null);
         var job = new RefreshJob(stores, Options.Create(new RefreshOptions { RetainRuleSets = 0, VersionsPerTable = 1 }), clock, NullLogger<RefreshJob>.Instance)
             { AtPoint = atPoint };
 
@@ -152,7 +152,7 @@ internal sealed class Scenario
             if (!outcome.Started) throw new InvalidOperationException($"refresh {name}: another run holds the lease ({outcome.Status.Step})");
             var mine = outcome.Candidates.SingleOrDefault(c => c.Candidate == name)
                 ?? throw new InvalidOperationException($"refresh {name}: not found ({outcome.Status.LastError})");
-            if (mine.Result is not ("activated" or "unchanged" or "skipped")) throw new InvalidOperationException($"refresh {name}: {mine.Result}: {mine.Detail}");
+            if (mine.Result is not (CandidateResult.Activated or CandidateResult.Unchanged or CandidateResult.Skipped)) throw new InvalidOperationException($"refresh {name}: {mine.Result}: {mine.Detail}");
         }
         Finished();
         return watch.Elapsed;

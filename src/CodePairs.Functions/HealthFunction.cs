@@ -1,4 +1,5 @@
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
+using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -14,7 +15,7 @@ public sealed class HealthFunction(IActiveRules rules)
         var current = rules.Current;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var inForce = current is null ? [] : current.Rules.Versions.Select(v => v.Table).Distinct()
-            .Select(t => current.Rules.VersionFor(t, today)?.Source).OfType<CodePairs.Rules.RuleSource>().ToArray();
+            .Select(t => current.Rules.VersionFor(t, today)?.Source).OfType<RuleSource>().ToArray();
         var status = current is not null ? "loaded" : rules.Status == RuleSetLoadState.Loading ? "loading" : "unavailable";
         return TypedResults.Ok(new HealthResponse("alive", status, current is not null, current?.RuleSetId, inForce, current?.LoadedAt));
     }
@@ -24,4 +25,4 @@ public sealed class HealthFunction(IActiveRules rules)
 /// (no active rule set yet, or its load failed).</param>
 /// <param name="TablesInForce">The table versions in force today in the loaded rule set.</param>
 public sealed record HealthResponse(string Status, string RuleSetStatus, bool RuleSetLoaded, string? RuleSet,
-    IReadOnlyList<CodePairs.Rules.RuleSource> TablesInForce, DateTimeOffset? LoadedAt);
+    IReadOnlyList<RuleSource> TablesInForce, DateTimeOffset? LoadedAt);

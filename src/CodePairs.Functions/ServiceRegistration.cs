@@ -1,7 +1,7 @@
 using CodePairs.Functions.Batches;
 using CodePairs.Functions.Http;
 using CodePairs.Functions.Refresh;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +24,7 @@ public static class ServiceRegistration
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
         services.ConfigureHttpJsonOptions(ConfigureJson);
         services.AddCodePairsStorage(configuration);
-        services.AddCodePairsRules(configuration);
+        services.AddCodePairsRuleSets(configuration);
         services.AddCodePairsRefresh(configuration);
         services.AddCodePairsBatches(configuration);
         return services;

@@ -7,8 +7,9 @@ namespace CodePairs.Storage;
 
 public static class StorageRegistration
 {
-    /// <summary>The storage clients (<see cref="StorageClients.AddCodePairsStorageClients"/>), the stores and the release
-    /// protocol (<see cref="RulePublisher"/>), as singletons.</summary>
+    /// <summary>The storage clients (<see cref="StorageClients.AddCodePairsStorageClients"/>), the stores, the release
+    /// protocol (<see cref="RulePublisher"/>) and the refresh's job row, drop container and release files, as
+    /// singletons.</summary>
     public static IServiceCollection AddCodePairsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCodePairsStorageClients(configuration);
@@ -20,6 +21,10 @@ public static class StorageRegistration
         services.AddSingleton(sp => new RuleSetLoader(sp.GetRequiredService<ISnapshotStore>()));
         services.AddSingleton(sp => new RulePublisher(sp.GetRequiredService<IRuleCatalog>(), sp.GetRequiredService<IRuleEditsStore>(),
             sp.GetRequiredService<ISnapshotStore>(), sp.GetRequiredService<ICheckpointStore>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton<IRefreshJobRow>(sp => new TableRefreshJobRow(sp.GetRequiredService<TableServiceClient>(), StorageNames.CatalogTable,
+            sp.GetService<TimeProvider>()));
+        services.AddSingleton<IDropSource>(sp => new DropContainerSource(sp.GetRequiredService<BlobServiceClient>()));
+        services.AddSingleton<IReleaseFiles>(sp => new BlobReleaseFiles(sp.GetRequiredService<BlobServiceClient>()));
         return services;
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

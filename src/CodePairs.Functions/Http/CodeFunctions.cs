@@ -1,4 +1,4 @@
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;

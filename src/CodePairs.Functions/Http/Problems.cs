@@ -65,7 +65,7 @@ public static class Problems
 /// <summary>The gate every rule-backed route passes: the loaded set, or a logged 503 problem with Retry-After.</summary>
 internal static class RuleSetGate
 {
-    public static async Task<(Rules.LoadedRules? Loaded, IResult? Unavailable)> LoadedAsync(this Rules.IActiveRules rules, ApiOptions options,
+    public static async Task<(RuleSets.LoadedRules? Loaded, IResult? Unavailable)> LoadedAsync(this RuleSets.IActiveRules rules, ApiOptions options,
         Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
     {
         var loaded = await rules.GetAsync(cancellationToken);

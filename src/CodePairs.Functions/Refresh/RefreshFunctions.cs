@@ -1,5 +1,5 @@
 using CodePairs.Functions.Http;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Storage;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +21,7 @@ public sealed class RefreshFunctions(RefreshJob job, RulePublisher publisher, IO
     public async Task Timer([TimerTrigger("%RULES_REFRESH_SCHEDULE%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var outcome = await job.RunAsync(new RefreshRequest("timer"), cancellationToken);
-        if (outcome.Started && outcome.Status.State == "failed")
+        if (outcome.Started && outcome.Status.State == RefreshState.Failed)
             throw new InvalidOperationException($"rule refresh failed: {outcome.Status.LastError}"); // shows as a failed invocation
     }
 

@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Azure.Storage.Blobs;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Cms;
 using CodePairs.Storage;
@@ -17,18 +16,6 @@ namespace CodePairs.Functions.Refresh;
 /// from it to simulate a crash).</summary>
 public sealed record RefreshRequest(string Trigger, string? Drop = null, IProgress<PublishProgress>? Progress = null);
 
-/// <summary>What happened to one candidate drop: <c>activated</c> (a new rule set serves), <c>unchanged</c> (every table
-/// version it holds is already in force), <c>skipped</c> (these files were handled before), <c>verified</c> (loaded,
-/// not activated), or <c>failed</c> (with the error) — and what became of every file.</summary>
-public sealed record CandidateOutcome(string Candidate, string? RuleSetId, string Result, string Detail)
-{
-    /// <summary>Every file of the drop with what became of it (table + version + rows, or why it was not read).</summary>
-    public IReadOnlyList<ImportedFile> Files { get; init; } = [];
-
-    /// <summary>The table versions the drop loaded.</summary>
-    public IReadOnlyList<ImportedTable> Tables { get; init; } = [];
-}
-
 /// <summary>The job's result: whether this call ran it (false: another run holds the lease), and the job row after.</summary>
 public sealed record RefreshOutcome(bool Started, RefreshStatus Status, IReadOnlyList<CandidateOutcome> Candidates)
 {
@@ -37,7 +24,9 @@ public sealed record RefreshOutcome(bool Started, RefreshStatus Status, IReadOnl
 }
 
 /// <summary>Where the job keeps things; the defaults are the service's names, tests use their own.</summary>
-public sealed record RefreshStores(RulePublisher Publisher, ICheckpointStore Checkpoints, RefreshJobRow JobRow, DropContainerSource Drop, UrlSource? Urls);
+/// <param name="Files">Reads, hashes and archives the candidates' files (wherever their source put them).</param>
+public sealed record RefreshStores(RulePublisher Publisher, ICheckpointStore Checkpoints, IRefreshJobRow JobRow, IDropSource Drop, IReleaseFiles Files,
+    IUrlSource? Urls);
 
 /// <summary>
 /// The scheduled rule refresh: discover drops → fetch (hash, archive) → skip what was seen → read (every file
@@ -82,7 +71,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         return await RunLeasedAsync(lease, request, ct);
     }
 
-    private async Task<RefreshOutcome> RunLeasedAsync(RefreshJobRow.Lease lease, RefreshRequest request, CancellationToken ct)
+    private async Task<RefreshOutcome> RunLeasedAsync(IRefreshLease lease, RefreshRequest request, CancellationToken ct)
     {
         var run = new Run(lease, request);
         var work = Path.Combine(Path.GetTempPath(), "codepairs-refresh-" + Guid.NewGuid().ToString("N"));
@@ -100,10 +89,10 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
                 await lease.ReportAsync(s => s with { Candidates = run.Outcomes.ToArray() }, force: true, ct);
             }
 
-            var failed = run.Outcomes.Where(o => o.Result == "failed").Select(o => $"{o.Candidate}: {o.Detail}").ToList();
+            var failed = run.Outcomes.Where(o => o.Result == CandidateResult.Failed).Select(o => $"{o.Candidate}: {o.Detail}").ToList();
             if (sourceError is not null) failed.Insert(0, sourceError);
             if (request.Drop is not null && candidates.Count == 0) failed.Add($"no drop named '{request.Drop}' (a folder of {stores.Drop.ContainerName} with a ready marker)");
-            var summary = run.Outcomes.Count == 0 ? "nothing new" : string.Join("; ", run.Outcomes.Select(o => $"{o.Candidate}: {o.Result}"));
+            var summary = run.Outcomes.Count == 0 ? "nothing new" : string.Join("; ", run.Outcomes.Select(o => $"{o.Candidate}: {JsonNames.Of(o.Result)}"));
             await lease.FinishAsync(failed.Count == 0, summary, failed.Count == 0 ? null : string.Join("\n", failed));
             Log.RefreshFinished(logger, summary, failed.Count);
             return run.Outcome(lease.Status);
@@ -125,9 +114,9 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
     {
         var candidates = new List<IncomingRelease>(await stores.Drop.DiscoverAsync(ct));
         string? sourceError = null;
-        if (stores.Urls is not null && options.Value.Urls().Count > 0)
+        if (stores.Urls is not null && options.Value.Urls() is { Count: > 0 } urls)
         {
-            try { if (await stores.Urls.DiscoverAsync(ct) is { } fromUrls) candidates.Add(fromUrls); }
+            try { if (await stores.Urls.DiscoverAsync(urls, ct) is { } fromUrls) candidates.Add(fromUrls); }
             catch (Exception e) when (e is ReleaseSourceException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
             {
                 sourceError = "URL source: " + e.Message; // the drop container's candidates still run
@@ -141,109 +130,146 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
     /// (so it is skipped until its files change) and reported, and the run goes on to the next drop.</summary>
     private async Task<CandidateOutcome> ProcessAsync(Run run, IncomingRelease candidate, string work, CancellationToken ct)
     {
-        string? key = null;
+        var drop = new Drop(candidate, work);
         try
         {
             Directory.CreateDirectory(work);
-            await run.StepAsync($"fetch {candidate.Name}", ct);
-            var local = new Dictionary<string, (string Path, string Sha)>(StringComparer.Ordinal);
-            var hashes = await HashAsync(candidate, work, local, ct);
-            key = ContentKey(hashes);
-            run.Time("fetch");
-            AtPoint?.Invoke("fetched");
-
-            var known = await stores.Checkpoints.GetDropAsync(key, ct);
-            if (known?.RuleSetId is { } ruleSet && await stores.Publisher.Catalog.GetRuleSetAsync(ruleSet, ct) is { Status: not RuleSetStatus.Deleted } entry)
-                return new CandidateOutcome(candidate.Name, ruleSet, "skipped", $"these files were loaded before (rule set {ruleSet}, {Name(entry.Status)})");
-            if (known is { Error: { } previous } && run.Request.Drop is null)
-                return new CandidateOutcome(candidate.Name, null, "skipped", $"these files failed before (name the drop to retry): {previous}");
-
-            await run.StepAsync($"read {candidate.Name}", ct);
-            foreach (var file in candidate.Files.Where(f => !local.ContainsKey(f.Name)))
-            {
-                var (path, sha) = await DownloadAsync(file, work, ct);
-                if (sha != file.Sha256) throw new CmsFileException(file.Name, 0, $"SHA-256 is {sha}, the blob's metadata says {file.Sha256}: the file changed");
-                local[file.Name] = (path, sha);
-            }
-            var imported = CmsImport.Import(local.Select(f => new CmsInput(f.Key, () => File.OpenRead(f.Value.Path), f.Value.Sha)),
-                new ImportOptions { PtpParts = options.Value.PtpParts });
-            var drop = imported.Build();
-            run.Time("read");
-
-            await run.StepAsync($"publish {candidate.Name}", ct);
-            var progress = new InlineProgress<PublishProgress>(p =>
-            {
-                run.Request.Progress?.Report(p);
-                _ = run.Lease.ReportAsync(s => s with { Step = $"{candidate.Name}: {p.Step}", Drop = candidate.Name, EntitiesWritten = p.EntitiesWritten, EntitiesTotal = p.EntitiesPlanned },
-                    force: false, CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // progress is best effort
-            });
-            var result = await stores.Publisher.PublishAsync(drop, $"drop {candidate.Name} ({candidate.Source})", options.Value.Publish(), progress, ct);
-            run.EntityWrites += result.EntityWrites;
-            run.Time("publish");
-            AtPoint?.Invoke("published");
-
-            var report = imported.Report;
-            await stores.Checkpoints.SetDropAsync(new DropRecord(key, candidate.Name, result.RuleSetId, null, JsonSerializer.Serialize(report, Json), clock.GetUtcNow()), ct);
+            await FetchAsync(run, drop, ct);
+            if (await SkipAsync(run, drop, ct) is { } skipped) return skipped;
+            var (imported, rules) = await ReadAsync(run, drop, ct);
+            var result = await PublishAsync(run, drop, rules, ct);
+            await stores.Checkpoints.SetDropAsync(new DropRecord(drop.Key!, candidate.Name, result.RuleSetId, null,
+                JsonSerializer.Serialize(imported.Report, Json), clock.GetUtcNow()), ct);
             AtPoint?.Invoke("recorded");
             if (result.Activated)
             {
                 if (cache is not null) await cache.RefreshAsync(force: true, ct);
                 Log.RuleSetActivated(logger, result.RuleSetId);
             }
-            var outOfWindow = result.Versions.Where(v => !v.InRuleSet).Select(v => $"{v.Table.Name()} {v.Version}").ToList();
-            var detail = (result.Unchanged ? $"every table version it holds is already in force (rule set {result.RuleSetId})"
-                    : result.Activated ? $"rule set {result.RuleSetId} is active (replacing {result.Previous ?? "nothing"})"
-                    : $"rule set {result.RuleSetId} is verified, not activated")
-                + $"; loaded {string.Join(", ", report.Tables.Select(t => $"{t.Table.Name()} {t.Version} ({t.Rows:N0} rows)"))}"
-                + (outOfWindow.Count > 0 ? $"; not in force (older than the {options.Value.VersionsPerTable} versions kept per table): {string.Join(", ", outOfWindow)}" : "");
-            return new CandidateOutcome(candidate.Name, result.RuleSetId, result.Unchanged ? "unchanged" : result.Activated ? "activated" : "verified", detail)
-                { Files = report.Files, Tables = report.Tables };
+            return Succeeded(candidate, result, imported.Report);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A drop's content or a bug: this drop fails, the others go on, and it is not retried by the timer until its
-            // files change (an admin start naming it retries it). Storage that kept failing past the retries is not the
-            // drop's fault: that is reported but not recorded, so the next run tries again and resumes from the checkpoints.
-            var files = (e as CmsFileException)?.Report?.Files ?? [];
-            var error = e is CmsFileException or PublishException or ReleaseSourceException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            var storage = IsStorageFailure(e);
-            if (storage) error = $"storage failed past its retries (the next run tries again): {error}";
-            else if (key is not null)
-                await TryRecordFailureAsync(new DropRecord(key, candidate.Name, null, error, files.Count == 0 ? null : JsonSerializer.Serialize(files, Json), clock.GetUtcNow()));
-            Log.CandidateRejected(logger, candidate.Name, error);
-            return new CandidateOutcome(candidate.Name, null, "failed", error) { Files = files };
+            return await FailedAsync(drop, e);
         }
     }
 
-    /// <summary>A failure of the storage account (an error answer, a reset, a timeout), not of the drop's files.</summary>
-    private static bool IsStorageFailure(Exception e) => e switch
+    /// <summary>A candidate on its way through <see cref="ProcessAsync"/>: its files as copied to the work folder, and its
+    /// content key once every file's hash is known.</summary>
+    private sealed class Drop(IncomingRelease candidate, string work)
     {
-        Azure.RequestFailedException or TimeoutException => true,
-        IOException when e is not CmsFileException => e.InnerException is System.Net.Sockets.SocketException || e.GetType() == typeof(IOException),
-        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsStorageFailure),
-        _ => false,
-    };
+        public IncomingRelease Candidate { get; } = candidate;
+        public string Work { get; } = work;
+        public Dictionary<string, (string Path, string Sha)> Local { get; } = new(StringComparer.Ordinal);
+        public string? Key { get; set; }
+    }
+
+    /// <summary>Fetch: the hash of every file (downloading those whose hash is not recorded), hence the content key.</summary>
+    private async Task FetchAsync(Run run, Drop drop, CancellationToken ct)
+    {
+        await run.StepAsync($"fetch {drop.Candidate.Name}", ct);
+        drop.Key = ContentKey(await HashAsync(drop, ct));
+        run.Time("fetch");
+        AtPoint?.Invoke("fetched");
+    }
+
+    /// <summary>The outcome of a drop whose files were loaded before (and still serve or can), or failed before and are
+    /// not named for a retry; null when the drop is to be read.</summary>
+    private async Task<CandidateOutcome?> SkipAsync(Run run, Drop drop, CancellationToken ct)
+    {
+        var name = drop.Candidate.Name;
+        var known = await stores.Checkpoints.GetDropAsync(drop.Key!, ct);
+        if (known?.RuleSetId is { } ruleSet && await stores.Publisher.Catalog.GetRuleSetAsync(ruleSet, ct) is { Status: not RuleSetStatus.Deleted } entry)
+            return new CandidateOutcome(name, ruleSet, CandidateResult.Skipped, $"these files were loaded before (rule set {ruleSet}, {JsonNames.Of(entry.Status)})");
+        if (known is { Error: { } previous } && run.Request.Drop is null)
+            return new CandidateOutcome(name, null, CandidateResult.Skipped, $"these files failed before (name the drop to retry): {previous}");
+        return null;
+    }
+
+    /// <summary>Read: the files not yet local downloaded (and checked against their recorded hash), then every file
+    /// read by <see cref="CmsImport"/> into the drop's rule set.</summary>
+    private async Task<(CmsImportResult Imported, RuleSet Rules)> ReadAsync(Run run, Drop drop, CancellationToken ct)
+    {
+        await run.StepAsync($"read {drop.Candidate.Name}", ct);
+        foreach (var file in drop.Candidate.Files.Where(f => !drop.Local.ContainsKey(f.Name)))
+        {
+            var (path, sha) = await DownloadAsync(file, drop.Work, ct);
+            if (sha != file.Sha256) throw new CmsFileException(file.Name, 0, $"SHA-256 is {sha}, the blob's metadata says {file.Sha256}: the file changed");
+            drop.Local[file.Name] = (path, sha);
+        }
+        var imported = CmsImport.Import(drop.Local.Select(f => new CmsInput(f.Key, () => File.OpenRead(f.Value.Path), f.Value.Sha)),
+            new ImportOptions { PtpParts = options.Value.PtpParts });
+        var rules = imported.Build();
+        run.Time("read");
+        return (imported, rules);
+    }
+
+    /// <summary>Publish: the release protocol over the drop's rule set, its progress reported into the job row.</summary>
+    private async Task<PublishResult> PublishAsync(Run run, Drop drop, RuleSet rules, CancellationToken ct)
+    {
+        var candidate = drop.Candidate;
+        await run.StepAsync($"publish {candidate.Name}", ct);
+        var progress = new InlineProgress<PublishProgress>(p =>
+        {
+            run.Request.Progress?.Report(p);
+            _ = run.Lease.ReportAsync(s => s with { Step = $"{candidate.Name}: {p.Step}", Drop = candidate.Name, EntitiesWritten = p.EntitiesWritten, EntitiesTotal = p.EntitiesPlanned },
+                force: false, CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // progress is best effort
+        });
+        var result = await stores.Publisher.PublishAsync(rules, $"drop {candidate.Name} ({candidate.Source})", options.Value.Publish(), progress, ct);
+        run.EntityWrites += result.EntityWrites;
+        run.Time("publish");
+        AtPoint?.Invoke("published");
+        return result;
+    }
+
+    private CandidateOutcome Succeeded(IncomingRelease candidate, PublishResult result, ImportReport report)
+    {
+        var outOfWindow = result.Versions.Where(v => !v.InRuleSet).Select(v => $"{v.Table.Name()} {v.Version}").ToList();
+        var detail = (result.Unchanged ? $"every table version it holds is already in force (rule set {result.RuleSetId})"
+                : result.Activated ? $"rule set {result.RuleSetId} is active (replacing {result.Previous ?? "nothing"})"
+                : $"rule set {result.RuleSetId} is verified, not activated")
+            + $"; loaded {string.Join(", ", report.Tables.Select(t => $"{t.Table.Name()} {t.Version} ({t.Rows:N0} rows)"))}"
+            + (outOfWindow.Count > 0 ? $"; not in force (older than the {options.Value.VersionsPerTable} versions kept per table): {string.Join(", ", outOfWindow)}" : "");
+        return new CandidateOutcome(candidate.Name, result.RuleSetId, result.Unchanged ? CandidateResult.Unchanged : result.Activated ? CandidateResult.Activated : CandidateResult.Verified, detail)
+            { Files = report.Files, Tables = report.Tables };
+    }
+
+    /// <summary>A drop's content or a bug: this drop fails, the others go on, and it is not retried by the timer until its
+    /// files change (an admin start naming it retries it). Storage that kept failing past the retries is not the drop's
+    /// fault: that is reported but not recorded, so the next run tries again and resumes from the checkpoints.</summary>
+    private async Task<CandidateOutcome> FailedAsync(Drop drop, Exception e)
+    {
+        var name = drop.Candidate.Name;
+        var files = (e as CmsFileException)?.Report?.Files ?? [];
+        var error = e is CmsFileException or PublishException or ReleaseSourceException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        var storage = StorageFailures.IsStorageFailure(e);
+        if (storage) error = $"storage failed past its retries (the next run tries again): {error}";
+        else if (drop.Key is not null)
+            await TryRecordFailureAsync(new DropRecord(drop.Key, name, null, error, files.Count == 0 ? null : JsonSerializer.Serialize(files, Json), clock.GetUtcNow()));
+        Log.CandidateRejected(logger, name, error);
+        return new CandidateOutcome(name, null, CandidateResult.Failed, error) { Files = files };
+    }
 
     private async Task TryRecordFailureAsync(DropRecord record)
     {
         try { await stores.Checkpoints.SetDropAsync(record, CancellationToken.None); }
-        catch (Azure.RequestFailedException) { } // storage is down: the next run reads the drop again
+        catch (Exception e) when (StorageFailures.IsErrorAnswer(e)) { } // storage is down: the next run reads the drop again
     }
 
     /// <summary>The SHA-256 of every file: recorded on the blob, else downloaded once, hashed, archived and recorded.</summary>
-    private async Task<List<(string Name, string Sha)>> HashAsync(IncomingRelease candidate, string work, Dictionary<string, (string, string)> local, CancellationToken ct)
+    private async Task<List<(string Name, string Sha)>> HashAsync(Drop drop, CancellationToken ct)
     {
         var hashes = new List<(string Name, string Sha)>();
-        foreach (var file in candidate.Files)
+        foreach (var file in drop.Candidate.Files)
         {
             var sha = file.Sha256;
             if (sha is null)
             {
-                var (path, computed) = await DownloadAsync(file, work, ct);
-                local[file.Name] = (path, computed);
+                var (path, computed) = await DownloadAsync(file, drop.Work, ct);
+                drop.Local[file.Name] = (path, computed);
                 sha = computed;
-                await ArchiveAsync(file, sha, ct);
-                await Blob(file).SetMetadataAsync(new Dictionary<string, string> { ["sha256"] = sha }, cancellationToken: ct);
+                await stores.Files.ArchiveAsync(file, sha, ct);
+                await stores.Files.RecordSha256Async(file, sha, ct);
             }
             hashes.Add((file.Name, sha));
         }
@@ -254,46 +280,12 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join('\n', hashes.OrderBy(h => h.Name, StringComparer.Ordinal).Select(h => h.Name + ":" + h.Sha)))));
 
-    private static string Name(RuleSetStatus s) => s.ToString().ToLowerInvariant();
-
-    /// <summary>Keeps a dropped file in the raw archive under its hash (<c>rules-archive/&lt;sha256&gt;/&lt;file&gt;</c>, as
-    /// the URL source does), so a table version can be rebuilt and audited after operators clear the drop folder.</summary>
-    private async Task ArchiveAsync(IncomingFile file, string sha, CancellationToken ct)
-    {
-        if (file.Container == StorageNames.ArchiveContainer) return;
-        var archive = stores.Drop.Blobs.GetBlobContainerClient(StorageNames.ArchiveContainer);
-        await archive.CreateIfNotExistsAsync(cancellationToken: ct);
-        var target = archive.GetBlobClient($"{sha}/{Path.GetFileName(file.Name)}");
-        if (await target.ExistsAsync(ct)) return;
-        try
-        {
-            var copy = await target.StartCopyFromUriAsync(Blob(file).Uri, new Azure.Storage.Blobs.Models.BlobCopyFromUriOptions
-            {
-                Metadata = new Dictionary<string, string> { ["sha256"] = sha, ["source"] = $"{file.Container}/{file.BlobName}" },
-            }, ct);
-            await copy.WaitForCompletionAsync(ct);
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 409)
-        {
-            // The retry of a copy whose response was lost meets the copy it started (PendingCopyOperation): wait for it.
-            for (var i = 0; ; i++)
-            {
-                var copied = (await target.GetPropertiesAsync(cancellationToken: ct)).Value;
-                if (copied.CopyStatus == Azure.Storage.Blobs.Models.CopyStatus.Success) return;
-                if (copied.CopyStatus != Azure.Storage.Blobs.Models.CopyStatus.Pending || i >= 600) throw;
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            }
-        }
-    }
-
-    private BlobClient Blob(IncomingFile file) => stores.Drop.Blobs.GetBlobContainerClient(file.Container).GetBlobClient(file.BlobName);
-
     /// <summary>Copies one file to the work folder, hashing it on the way (the readers need seekable zips).</summary>
     private async Task<(string Path, string Sha256)> DownloadAsync(IncomingFile file, string work, CancellationToken ct)
     {
         var path = System.IO.Path.Combine(work, System.IO.Path.GetFileName(file.Name));
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var source = await Blob(file).OpenReadAsync(cancellationToken: ct))
+        await using (var source = await stores.Files.OpenReadAsync(file, ct))
         await using (var target = File.Create(path))
         {
             var buffer = new byte[1 << 20];
@@ -313,11 +305,11 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         public void Report(T value) => report(value);
     }
 
-    private sealed class Run(RefreshJobRow.Lease lease, RefreshRequest request)
+    private sealed class Run(IRefreshLease lease, RefreshRequest request)
     {
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private readonly Dictionary<string, TimeSpan> _times = new(StringComparer.Ordinal);
-        public RefreshJobRow.Lease Lease { get; } = lease;
+        public IRefreshLease Lease { get; } = lease;
         public RefreshRequest Request { get; } = request;
         public List<CandidateOutcome> Outcomes { get; } = [];
         public long EntityWrites { get; set; }

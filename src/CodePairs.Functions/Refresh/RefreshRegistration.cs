@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
-using CodePairs.Functions.Rules;
+using Azure.Storage.Blobs;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,14 +15,16 @@ public static class RefreshRegistration
     public static IServiceCollection AddCodePairsRefresh(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RefreshOptions>().BindConfiguration(RefreshOptions.Section);
-        services.AddSingleton<DropContainerSource>();
-        services.AddSingleton<UrlSource>();
+        services.AddSingleton<IUrlSource>(sp => new UrlSource(
+            () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(UrlSource.HttpClientName),
+            sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<IOptions<RefreshOptions>>().Value.MaxDownloadBytes));
         services.AddSingleton(sp => new RefreshStores(
             sp.GetRequiredService<RulePublisher>(),
             sp.GetRequiredService<ICheckpointStore>(),
-            new RefreshJobRow(sp.GetRequiredService<TableServiceClient>(), StorageNames.CatalogTable, sp.GetService<TimeProvider>()),
-            sp.GetRequiredService<DropContainerSource>(),
-            sp.GetRequiredService<UrlSource>()));
+            sp.GetRequiredService<IRefreshJobRow>(),
+            sp.GetRequiredService<IDropSource>(),
+            sp.GetRequiredService<IReleaseFiles>(),
+            sp.GetRequiredService<IUrlSource>()));
         services.AddSingleton(sp => new RefreshJob(sp.GetRequiredService<RefreshStores>(), sp.GetRequiredService<IOptions<RefreshOptions>>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<RefreshJob>>(), sp.GetService<RuleSetCache>()));
         services.AddHttpClient(UrlSource.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

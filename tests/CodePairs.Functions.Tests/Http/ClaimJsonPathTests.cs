@@ -11,10 +11,10 @@ namespace CodePairs.Functions.Tests.Http;
 /// <summary>The Utf8JsonReader/Utf8JsonWriter path against the serializer path it replaced, on generated claims.</summary>
 public class ClaimJsonPathTests
 {
-    private static readonly Lazy<CodePairs.Functions.Rules.LoadedRules> Generated = new(() =>
+    private static readonly Lazy<CodePairs.Functions.RuleSets.LoadedRules> Generated = new(() =>
     {
         var rules = ReleaseGenerator.Build(GeneratorOptions.Small(seed: 5)).Build();
-        return new CodePairs.Functions.Rules.LoadedRules(rules, new ClaimValidator(rules, [RulePack.Fluoroscopy77003]), "rs-generated", DateTimeOffset.UnixEpoch);
+        return new CodePairs.Functions.RuleSets.LoadedRules(rules, new ClaimValidator(rules, [RulePack.Fluoroscopy77003]), "rs-generated", DateTimeOffset.UnixEpoch);
     });
 
     private static ClaimFunctions Function() => new(ActiveRules(Generated.Value).Object, Api(), NullLogger<ClaimFunctions>.Instance);

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CodePairs.Functions.Http;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Tests;
 using Microsoft.AspNetCore.Http;

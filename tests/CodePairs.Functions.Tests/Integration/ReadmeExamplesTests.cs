@@ -1,5 +1,5 @@
 using CodePairs.Functions.Http;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Functions.Tests.Storage;
 using CodePairs.Rules;
 using CodePairs.Rules.Generation;

@@ -43,7 +43,7 @@ public sealed class RefreshFaultTests(AzuriteFixture azurite, ITestOutputHelper 
                          $"({string.Join(", ", faults.Injected.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))})");
         output.WriteLine($"fault-free: {clean.Summary}");
         output.WriteLine($"{rate:P0}: {faulty.Summary}");
-        Assert.Equal(Enumerable.Repeat("activated", drops), outcomes);
+        Assert.Equal(Enumerable.Repeat(CandidateResult.Activated, drops), outcomes);
         Assert.True(faults.Injected.Count >= 3, "several kinds of fault were injected");
         Assert.True(clean.Equals(faulty), clean.Diff(faulty));
         Assert.Contains("checkpoints 0", clean.Lines);
@@ -65,26 +65,26 @@ public sealed class RefreshFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         await failing.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
 
         var first = Assert.Single((await failing.Job.RunAsync(new RefreshRequest("timer"), default)).Candidates);
-        Assert.Equal("failed", first.Result);
+        Assert.Equal(CandidateResult.Failed, first.Result);
         Assert.StartsWith("storage failed past its retries (the next run tries again)", first.Detail, StringComparison.Ordinal);
         Assert.Null(await failing.Catalog.GetActiveAsync(default));
 
         // The same store with storage back: the timer run does not skip the drop as "failed before", it loads it.
         faults.Rate = 0;
         var second = Assert.Single((await failing.Job.RunAsync(new RefreshRequest("timer"), default)).Candidates);
-        Assert.True(second.Result == "activated", $"{second.Result}: {second.Detail}");
+        Assert.True(second.Result == CandidateResult.Activated, $"{second.Result}: {second.Detail}");
     }
 
     /// <summary>The drops, each refreshed in turn by a timer run limited to it (a drop whose rule set retention deleted
     /// would otherwise be read again by the next run), the job on clients that fail as <paramref name="faults"/> says.</summary>
-    private async Task<(RuleStoreState State, TimeSpan Elapsed, List<string> Outcomes)> RunAsync(FaultInjectionPolicy? faults, int drops)
+    private async Task<(RuleStoreState State, TimeSpan Elapsed, List<CandidateResult> Outcomes)> RunAsync(FaultInjectionPolicy? faults, int drops)
     {
         // One version per table in a rule set and one retired set kept: the third drop retires the first rule set and
         // retention deletes the rows of the MUE versions only it named.
         var world = new RefreshWorld(azurite, options: new RefreshOptions { RetainRuleSets = 1, VersionsPerTable = 1 },
             jobTables: Azurite.CreateTableServiceClient(o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); }),
             jobBlobs: Azurite.CreateBlobServiceClient(o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); }));
-        var outcomes = new List<string>();
+        var outcomes = new List<CandidateResult>();
         var clock = new Stopwatch();
         foreach (var (drop, files) in Drops.Take(drops))
         {
@@ -93,7 +93,7 @@ public sealed class RefreshFaultTests(AzuriteFixture azurite, ITestOutputHelper 
             var outcome = await world.Job.RunAsync(new RefreshRequest("timer", drop), default);
             clock.Stop();
             var mine = Assert.Single(outcome.Candidates, c => c.Candidate == drop);
-            Assert.True(mine.Result == "activated", $"{drop}: {mine.Result}: {mine.Detail}");
+            Assert.True(mine.Result == CandidateResult.Activated, $"{drop}: {mine.Result}: {mine.Detail}");
             outcomes.Add(mine.Result);
         }
         return (await world.StateAsync(), clock.Elapsed, outcomes);

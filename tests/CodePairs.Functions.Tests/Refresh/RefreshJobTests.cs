@@ -27,7 +27,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         Assert.True(outcome.Started);
         var candidate = Assert.Single(outcome.Candidates);
-        Assert.Equal("activated", candidate.Result);
+        Assert.Equal(CandidateResult.Activated, candidate.Result);
         Assert.Equal(candidate.RuleSetId, await world.ActiveIdAsync());
         var active = await world.ActiveAsync();
         Assert.Equal(RuleSetStatus.Active, active.Status);
@@ -45,16 +45,16 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         }
 
         var status = await world.Job.StatusAsync(default);
-        Assert.Equal("succeeded", status.State);
+        Assert.Equal(RefreshState.Succeeded, status.State);
         Assert.True(status.EntitiesWritten > 0);
         Assert.Null(status.LastError);
-        Assert.Equal("activated", Assert.Single(status.Candidates).Result);
+        Assert.Equal(CandidateResult.Activated, Assert.Single(status.Candidates).Result);
 
         // The HTTP API serves it: this worker's set was refreshed after the flip.
         var api = new RuleSetFunctions(world.Catalog, world.Cache, TimeProvider.System);
         var view = Assert.IsType<Ok<ActiveRuleSetView>>(await api.Active(new DefaultHttpContext().Request, default));
         Assert.Equal(candidate.RuleSetId, view.Value!.ServedByThisWorker);
-        Assert.Equal("succeeded", Assert.IsType<Ok<RefreshStatus>>(await world.Functions.Status(new DefaultHttpContext().Request, default)).Value!.State);
+        Assert.Equal(RefreshState.Succeeded, Assert.IsType<Ok<RefreshStatus>>(await world.Functions.Status(new DefaultHttpContext().Request, default)).Value!.State);
 
         // Every dropped file is in the raw archive under its SHA-256, and the hash is on the dropped blob.
         foreach (var (name, bytes) in RefreshFiles.Small("v321r0"))
@@ -78,7 +78,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         var again = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
-        Assert.Equal("skipped", Assert.Single(again.Candidates).Result);
+        Assert.Equal(CandidateResult.Skipped, Assert.Single(again.Candidates).Result);
         Assert.Equal(0, again.EntityWrites);
         Assert.Equal(before, await world.StoredStateAsync());
         Assert.Equal(pointer!.ETag, (await world.Catalog.GetActiveAsync(default))!.ETag);
@@ -102,7 +102,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
         var mue = Assert.Single(outcome.Candidates, c => c.Candidate == "mueq4");
-        Assert.Equal("activated", mue.Result);
+        Assert.Equal(CandidateResult.Activated, mue.Result);
         Assert.Equal([(TableId.MuePractitioner, 6), (TableId.MueHospital, 6), (TableId.MueDme, 3)], mue.Tables.Select(t => (t.Table, t.Rows)));
         var next = await world.ActiveAsync();
         Assert.Equal(first.Id, next.Previous);
@@ -144,12 +144,12 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
         var failed = Assert.Single(outcome.Candidates, c => c.Candidate == "aoc");
-        Assert.Equal("failed", failed.Result);
+        Assert.Equal(CandidateResult.Failed, failed.Result);
         Assert.Contains("AOC_V2026Q2-MCR.xlsx", failed.Detail);
         Assert.Contains(failed.Files, f => f.Outcome == FileOutcome.Failed && f.File.EndsWith("AOC_V2026Q2-MCR.xlsx", StringComparison.Ordinal));
         Assert.Equal(pointer!.ETag, (await world.Catalog.GetActiveAsync(default))!.ETag);
         Assert.Equal(before, await world.StoredStateAsync());
-        Assert.Equal("failed", (await world.Job.StatusAsync(default)).State);
+        Assert.Equal(RefreshState.Failed, (await world.Job.StatusAsync(default)).State);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
         var failed = Assert.Single(outcome.Candidates);
-        Assert.Equal("failed", failed.Result);
+        Assert.Equal(CandidateResult.Failed, failed.Result);
         Assert.Contains("no CMS PTP, AOC or MUE table was found", failed.Detail);
         Assert.Equal(FileOutcome.Ignored, Assert.Single(failed.Files).Outcome);
         Assert.Null(await world.Catalog.GetActiveAsync(default));
@@ -177,11 +177,11 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
-        Assert.Equal(["failed", "activated"], first.Candidates.Select(c => c.Result));
+        Assert.Equal([CandidateResult.Failed, CandidateResult.Activated], first.Candidates.Select(c => c.Result));
         Assert.Contains("not a readable zip archive", first.Candidates[0].Detail);
         var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
         Assert.Contains("failed before", second.Candidates[0].Detail);
-        Assert.Equal("skipped", second.Candidates[1].Result);
+        Assert.Equal(CandidateResult.Skipped, second.Candidates[1].Result);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
-        Assert.Equal(["skipped", "activated"], outcome.Candidates.Select(c => c.Result));
+        Assert.Equal([CandidateResult.Skipped, CandidateResult.Activated], outcome.Candidates.Select(c => c.Result));
         var second = await world.ActiveIdAsync();
         Assert.NotEqual(first, second);
         Assert.All((await world.ActiveAsync()).Tables, t => Assert.Equal(new DateOnly(2026, 7, 1), t.EffectiveFrom));
@@ -253,18 +253,18 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var outcome = await world.Job.RunAsync(new RefreshRequest("timer"), default);
 
         var failed = outcome.Candidates.Single(c => c.Candidate == "v322r0");
-        Assert.Equal("failed", failed.Result);
+        Assert.Equal(CandidateResult.Failed, failed.Result);
         Assert.Contains($"{zip}/{txt}, line 12", failed.Detail);
         Assert.Contains(failed.Files, f => f.File == $"{zip}/{txt}" && f.Outcome == FileOutcome.Failed && f.Detail.StartsWith("line 12:", StringComparison.Ordinal));
         Assert.Equal(active, await world.ActiveIdAsync());
         Assert.Equal(state, await world.StoredStateAsync());
         var status = await world.Job.StatusAsync(default);
-        Assert.Equal("failed", status.State);
+        Assert.Equal(RefreshState.Failed, status.State);
         Assert.Contains("line 12", status.LastError);
 
         // The same bad files are not read again by the timer; naming the drop retries them.
         Assert.Contains("failed before", (await world.Job.RunAsync(new RefreshRequest("timer"), default)).Candidates.Single(c => c.Candidate == "v322r0").Detail);
-        Assert.Equal("failed", Assert.Single((await world.Job.RunAsync(new RefreshRequest("admin", "v322r0"), default)).Candidates).Result);
+        Assert.Equal(CandidateResult.Failed, Assert.Single((await world.Job.RunAsync(new RefreshRequest("admin", "v322r0"), default)).Candidates).Result);
     }
 
     [Fact]
@@ -274,7 +274,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         var clean = new RefreshWorld(azurite);
         await clean.DropAsync("v321r0", files);
         var uninterrupted = await clean.Job.RunAsync(new RefreshRequest("timer"), default);
-        Assert.Equal("activated", Assert.Single(uninterrupted.Candidates).Result);
+        Assert.Equal(CandidateResult.Activated, Assert.Single(uninterrupted.Candidates).Result);
 
         var crashed = new RefreshWorld(azurite);
         await crashed.DropAsync("v321r0", files);
@@ -286,14 +286,14 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Null(await crashed.Catalog.GetActiveAsync(default));
         Assert.Contains(await crashed.Catalog.ListVersionsAsync(default), v => v.Status == VersionStatus.Loading);
         var stopped = await crashed.Job.StatusAsync(default);
-        Assert.Equal("failed", stopped.State);
+        Assert.Equal(RefreshState.Failed, stopped.State);
         Assert.Contains("cancelled during", stopped.LastError);
         var partial = await crashed.StoredStateAsync();
         Assert.InRange(partial.Count, 1, (await clean.StoredStateAsync()).Count - 1);
 
         var rerun = await crashed.Job.RunAsync(new RefreshRequest("timer"), default);
 
-        Assert.Equal("activated", Assert.Single(rerun.Candidates).Result);
+        Assert.Equal(CandidateResult.Activated, Assert.Single(rerun.Candidates).Result);
         Assert.True(rerun.EntityWrites < uninterrupted.EntityWrites, $"the rerun resumed: {rerun.EntityWrites} of {uninterrupted.EntityWrites} entities rewritten");
         Assert.Equal(await clean.StoredStateAsync(), await crashed.StoredStateAsync());
         Assert.Equal(await clean.ActiveIdAsync(), await crashed.ActiveIdAsync());
@@ -319,7 +319,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         await world.DropAsync("v321r0", RefreshFiles.Small("v321r0"));
         var (started, status, run) = await world.Job.StartAsync(new RefreshRequest("admin"), default);
         Assert.True(started);
-        Assert.Equal("running", status.State);
+        Assert.Equal(RefreshState.Running, status.State);
 
         var second = await world.Functions.Start(new DefaultHttpContext().Request, default);
         await run!;
@@ -327,8 +327,8 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(second).StatusCode);
         var third = await world.Functions.Start(new DefaultHttpContext().Request, default);
         Assert.Equal(StatusCodes.Status202Accepted, Assert.IsAssignableFrom<IStatusCodeHttpResult>(third).StatusCode);
-        for (var i = 0; i < 300 && (await world.Job.StatusAsync(default)).State == "running"; i++) await Task.Delay(100);
-        Assert.Equal("succeeded", (await world.Job.StatusAsync(default)).State);
+        for (var i = 0; i < 300 && (await world.Job.StatusAsync(default)).State == RefreshState.Running; i++) await Task.Delay(100);
+        Assert.Equal(RefreshState.Succeeded, (await world.Job.StatusAsync(default)).State);
     }
 
     [Theory]
@@ -355,9 +355,9 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         var (blocked, holder) = await row.TryAcquireAsync("admin", default);
         Assert.Null(blocked);
-        Assert.Equal(("running", "timer"), (holder.State, holder.Trigger));
+        Assert.Equal((RefreshState.Running, "timer"), (holder.State, holder.Trigger));
 
-        clock.Advance(RefreshJobRow.LeaseDuration + TimeSpan.FromSeconds(1));
+        clock.Advance(TableRefreshJobRow.LeaseDuration + TimeSpan.FromSeconds(1));
         var (takeover, status) = await row.TryAcquireAsync("admin", default);
         Assert.NotNull(takeover);
         Assert.Equal("admin", status.Trigger);

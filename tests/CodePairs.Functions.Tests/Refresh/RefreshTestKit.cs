@@ -4,7 +4,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CodePairs.Functions.Refresh;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Functions.Tests.Storage;
 using CodePairs.Rules.Generation;
 using CodePairs.Storage;
@@ -18,7 +18,7 @@ namespace CodePairs.Functions.Tests.Refresh;
 /// (what the test's own helpers use) are the fixture's; the job and its stores may get others (fault tests).</summary>
 internal sealed class RefreshWorld
 {
-    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, UrlSource? urls = null, RefreshOptions? options = null,
+    public RefreshWorld(AzuriteFixture azurite, TimeProvider? clock = null, IUrlSource? urls = null, RefreshOptions? options = null,
         TableServiceClient? jobTables = null, BlobServiceClient? jobBlobs = null)
     {
         clock ??= TimeProvider.System;
@@ -27,8 +27,8 @@ internal sealed class RefreshWorld
         Blobs = azurite.Blobs;
         DropContainer = azurite.NewContainerName("drop");
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new RefreshOptions { RetainRuleSets = 1 });
-        Stores = new RefreshStores(Storage.Publisher, Storage.Checkpoints, new RefreshJobRow(jobTables ?? Tables, Storage.CatalogTable, clock),
-            new DropContainerSource(jobBlobs ?? Blobs, DropContainer), urls);
+        Stores = new RefreshStores(Storage.Publisher, Storage.Checkpoints, new TableRefreshJobRow(jobTables ?? Tables, Storage.CatalogTable, clock),
+            new DropContainerSource(jobBlobs ?? Blobs, DropContainer), new BlobReleaseFiles(jobBlobs ?? Blobs), urls);
         Job = new RefreshJob(Stores, Options, clock, NullLogger<RefreshJob>.Instance, Storage.Cache);
         Functions = new RefreshFunctions(Job, Storage.Publisher, Options, Storage.Cache, NullLogger<RefreshFunctions>.Instance);
     }

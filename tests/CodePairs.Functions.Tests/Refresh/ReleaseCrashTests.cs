@@ -112,7 +112,7 @@ public sealed class ReleaseCrashTests(AzuriteFixture azurite) : IClassFixture<Az
         {
             await world.DropAsync(drop, Drops[drop]);
             var outcome = await world.Job.RunAsync(new RefreshRequest("timer", drop), default);
-            Assert.Contains(Assert.Single(outcome.Candidates).Result, new[] { "activated", "unchanged", "skipped" });
+            Assert.Contains(Assert.Single(outcome.Candidates).Result, new[] { CandidateResult.Activated, CandidateResult.Unchanged, CandidateResult.Skipped });
         }
     }
 

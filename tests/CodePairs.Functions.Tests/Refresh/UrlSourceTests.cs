@@ -59,9 +59,14 @@ public sealed class UrlSourceTests : IAsyncLifetime
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    private UrlSource Source(params string[] files) => SourceOf(files.Select(f => $"{_base}/files/{f}").ToArray());
+    /// <summary>The URL source as the service composes it, downloading these files of the loopback server.</summary>
+    private Task<IncomingRelease?> Discover(params string[] files)
+    {
+        var urls = files.Select(f => $"{_base}/files/{f}").ToArray();
+        return SourceOf(urls).DiscoverAsync(urls.Select(u => new Uri(u)).ToArray(), default);
+    }
 
-    private UrlSource SourceOf(string[] urls)
+    private IUrlSource SourceOf(string[] urls)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -73,13 +78,13 @@ public sealed class UrlSourceTests : IAsyncLifetime
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddSingleton(Blobs());
         services.AddCodePairsRefresh(services.BuildServiceProvider().GetRequiredService<IConfiguration>());
-        return services.BuildServiceProvider().GetRequiredService<UrlSource>();
+        return services.BuildServiceProvider().GetRequiredService<IUrlSource>();
     }
 
     [Fact]
     public async Task ArchivesEachDownloadUnderItsSha256()
     {
-        var release = await Source("ok-f1.zip").DiscoverAsync(default);
+        var release = await Discover("ok-f1.zip");
         var file = Assert.Single(release!.Files);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Zip));
         Assert.Equal(hash, file.Sha256);
@@ -94,7 +99,7 @@ public sealed class UrlSourceTests : IAsyncLifetime
     [Fact]
     public async Task RetriesA503ThenSucceeds()
     {
-        var release = await Source("flaky-f2.zip").DiscoverAsync(default);
+        var release = await Discover("flaky-f2.zip");
         Assert.Equal(2, _flakyCalls);
         Assert.Equal(Zip.Length, Assert.Single(release!.Files).Size);
     }
@@ -102,22 +107,22 @@ public sealed class UrlSourceTests : IAsyncLifetime
     [Fact]
     public async Task RefusesADownloadLargerThanTheCap()
     {
-        var e = await Assert.ThrowsAsync<ReleaseSourceException>(() => Source("huge.zip").DiscoverAsync(default));
+        var e = await Assert.ThrowsAsync<ReleaseSourceException>(() => Discover("huge.zip"));
         Assert.Contains("huge.zip exceeds the cap of 1000000 bytes", e.Message);
     }
 
     [Fact]
     public async Task NamesTheFileAndStatusOfAFailedDownload()
     {
-        var e = await Assert.ThrowsAsync<ReleaseSourceException>(() => Source("missing.zip").DiscoverAsync(default));
+        var e = await Assert.ThrowsAsync<ReleaseSourceException>(() => Discover("missing.zip"));
         Assert.Equal("download of missing.zip failed: HTTP 404 after retries", e.Message);
     }
 
     [Fact]
     public async Task TheSameFilesGiveTheSameCandidateName()
     {
-        var a = await Source("ok-f1.zip").DiscoverAsync(default);
-        var b = await Source("ok-f1.zip").DiscoverAsync(default);
+        var a = await Discover("ok-f1.zip");
+        var b = await Discover("ok-f1.zip");
         Assert.Equal(a!.Name, b!.Name);
     }
 
@@ -132,13 +137,13 @@ public sealed class UrlSourceTests : IAsyncLifetime
 
             var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
             var loaded = Assert.Single(first.Candidates);
-            Assert.Equal("activated", loaded.Result);
+            Assert.Equal(CandidateResult.Activated, loaded.Result);
             Assert.StartsWith("url-", loaded.Candidate);
             Assert.Equal(loaded.RuleSetId, await world.ActiveIdAsync());
             Assert.All((await world.ActiveAsync()).Tables.Where(t => CodePairs.Rules.Tables.Kind(t.Table) == CodePairs.Rules.TableKind.Ptp), t => Assert.Equal("v321r0", t.Version));
 
             var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
-            Assert.Equal("skipped", Assert.Single(second.Candidates).Result);
+            Assert.Equal(CandidateResult.Skipped, Assert.Single(second.Candidates).Result);
             Assert.Equal(0, second.EntityWrites);
         }
         finally

@@ -1,6 +1,6 @@
 using CodePairs.Rules;
 
-namespace CodePairs.Functions.Rules;
+namespace CodePairs.Functions.RuleSets;
 
 /// <summary>The rule set a request is judged by: immutable, swapped whole when the active pointer moves.</summary>
 /// <param name="RuleSetId">The catalogue's id of the rule set (the table versions in force together).</param>

@@ -1,7 +1,7 @@
 using CodePairs.Rules;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>The packed per-code layout, without storage: entities round-trip to exactly the engine's rows.</summary>
 public sealed class RuleEditsLayoutTests

@@ -2,16 +2,8 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using CodePairs.Storage;
-using Microsoft.Extensions.Options;
 
-namespace CodePairs.Functions.Refresh;
-
-/// <summary>One file of a candidate release, held in blob storage (the drop container or the raw archive).</summary>
-public sealed record IncomingFile(string Name, string Container, string BlobName, long Size, string? Sha256);
-
-/// <summary>A set of CMS files that together may form a release, and where they came from.</summary>
-public sealed record IncomingRelease(string Name, string Source, IReadOnlyList<IncomingFile> Files);
+namespace CodePairs.Storage;
 
 /// <summary>
 /// The drop container: operators upload the CMS zips, as downloaded, under <c>rules-incoming/&lt;folder&gt;/</c> and
@@ -19,7 +11,7 @@ public sealed record IncomingRelease(string Name, string Source, IReadOnlyList<I
 /// half-uploaded release is never read. (The marker is explicit; the manifest check after parsing still rejects a
 /// folder that lacks a table.)
 /// </summary>
-public sealed class DropContainerSource(BlobServiceClient blobs, string containerName = StorageNames.IncomingContainer)
+public sealed class DropContainerSource(BlobServiceClient blobs, string containerName = StorageNames.IncomingContainer) : IDropSource
 {
     public const string ReadyMarker = "ready";
 
@@ -29,9 +21,6 @@ public sealed class DropContainerSource(BlobServiceClient blobs, string containe
         => name is { Length: > 0 and <= 63 } && name is not ("." or "..") && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     public string ContainerName => containerName;
-
-    /// <summary>The account the drop container (and the raw archive) live in.</summary>
-    public BlobServiceClient Blobs => blobs;
 
     public async Task<IReadOnlyList<IncomingRelease>> DiscoverAsync(CancellationToken cancellationToken)
     {
@@ -61,15 +50,15 @@ public sealed class DropContainerSource(BlobServiceClient blobs, string containe
 /// The URL list: downloads every configured file with HttpClient (resilience: timeouts, retries with backoff on
 /// 408/429/5xx) into the raw archive, <c>rules-archive/&lt;sha256&gt;/&lt;file name&gt;</c>, hashing as it streams and
 /// refusing anything over the size cap. The archive keeps every file ever fetched, so a release can be rebuilt and
-/// audited; the same bytes are stored once.
+/// audited; the same bytes are stored once. <paramref name="httpClient"/> gives the client of each download (the
+/// host's named client <see cref="HttpClientName"/>, with its resilience pipeline).
 /// </summary>
-public sealed class UrlSource(IHttpClientFactory httpClients, BlobServiceClient blobs, IOptions<RefreshOptions> options)
+public sealed class UrlSource(Func<HttpClient> httpClient, BlobServiceClient blobs, long maxDownloadBytes) : IUrlSource
 {
     public const string HttpClientName = "cms-downloads";
 
-    public async Task<IncomingRelease?> DiscoverAsync(CancellationToken cancellationToken)
+    public async Task<IncomingRelease?> DiscoverAsync(IReadOnlyList<Uri> urls, CancellationToken cancellationToken)
     {
-        var urls = options.Value.Urls();
         if (urls.Count == 0) return null;
         var archive = blobs.GetBlobContainerClient(StorageNames.ArchiveContainer);
         await archive.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -83,10 +72,10 @@ public sealed class UrlSource(IHttpClientFactory httpClients, BlobServiceClient 
 
     private async Task<IncomingFile> DownloadAsync(Uri url, BlobContainerClient archive, CancellationToken cancellationToken)
     {
-        var cap = options.Value.MaxDownloadBytes;
+        var cap = maxDownloadBytes;
         var fileName = Path.GetFileName(url.AbsolutePath);
         if (string.IsNullOrEmpty(fileName)) throw new ReleaseSourceException($"URL {url} names no file");
-        var client = httpClients.CreateClient(HttpClientName);
+        var client = httpClient();
         using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new ReleaseSourceException($"download of {fileName} failed: HTTP {(int)response.StatusCode} after retries");
@@ -153,6 +142,3 @@ public sealed class UrlSource(IHttpClientFactory httpClients, BlobServiceClient 
         }
     }
 }
-
-/// <summary>A source could not deliver a file (HTTP failure after retries, over the size cap, no file name).</summary>
-public sealed class ReleaseSourceException(string message) : Exception(message);

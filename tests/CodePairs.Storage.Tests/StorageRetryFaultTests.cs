@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 using CodePairs.Storage;
 using CodePairs.Tests.Shared;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>Every kind of storage call the release protocol and the refresh make rides out each injected fault (twice in
 /// a row) on the clients <see cref="StorageSettings"/> builds (the service's retry settings), and the writes among them

@@ -1,4 +1,4 @@
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Rules.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
-namespace CodePairs.Functions.Tests.Rules;
+namespace CodePairs.Functions.Tests.RuleSets;
 
 public class RuleSetCacheTests
 {

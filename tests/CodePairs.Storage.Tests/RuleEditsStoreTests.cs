@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using CodePairs.Rules;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>Writing table versions into a real Azurite and reading them back code by code.</summary>
 public sealed class RuleEditsStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>

@@ -2,7 +2,7 @@ using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 public sealed class StorageRegistrationTests
 {

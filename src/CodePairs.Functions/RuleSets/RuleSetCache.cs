@@ -3,7 +3,7 @@ using CodePairs.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CodePairs.Functions.Rules;
+namespace CodePairs.Functions.RuleSets;
 
 /// <summary>Where the active rule set comes from (storage in the service, anything in tests).</summary>
 public interface IRuleSetSource

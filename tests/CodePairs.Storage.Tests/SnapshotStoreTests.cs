@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 public sealed class SnapshotStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {

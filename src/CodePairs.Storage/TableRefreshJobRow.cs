@@ -1,19 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using CodePairs.Storage;
 
-namespace CodePairs.Functions.Refresh;
-
-/// <summary>What the refresh job is doing or last did, as <c>GET /api/v1/rulesets/refresh</c> shows it.</summary>
-/// <param name="Drop">The drop (folder or URL list) being processed, or the last one.</param>
-/// <param name="Candidates">What became of each drop of the last run, with the report of every file.</param>
-public sealed record RefreshStatus(string State, string? Step, string? Drop, string? Trigger, long EntitiesWritten, long EntitiesTotal,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? LeaseExpiresAt, string? LastError, string? Outcome)
-{
-    public static RefreshStatus Never { get; } = new("idle", null, null, null, 0, 0, null, null, null, null, null);
-
-    public IReadOnlyList<CandidateOutcome> Candidates { get; init; } = [];
-}
+namespace CodePairs.Storage;
 
 /// <summary>
 /// The job row and lease: one entity in the <c>RuleCatalog</c> table (PartitionKey <c>job</c>, RowKey <c>refresh</c>).
@@ -21,7 +9,7 @@ public sealed record RefreshStatus(string State, string? Step, string? Drop, str
 /// ETag-conditional, so two starts race for one row and exactly one wins. The holder renews the expiry as it reports
 /// progress; a crashed job's lease expires and the next start takes it over (and resumes from the checkpoints).
 /// </summary>
-public sealed class RefreshJobRow(TableServiceClient tables, string tableName = StorageNames.CatalogTable, TimeProvider? clock = null)
+public sealed class TableRefreshJobRow(TableServiceClient tables, string tableName = StorageNames.CatalogTable, TimeProvider? clock = null) : IRefreshJobRow
 {
     internal const string Partition = "job";
     internal const string Row = "refresh";
@@ -37,16 +25,15 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
         return row.HasValue && row.Value is not null ? ToStatus(row.Value) : RefreshStatus.Never;
     }
 
-    /// <summary>Takes the lease, or returns null with the status of the job that holds it.</summary>
-    public async Task<(Lease? Lease, RefreshStatus Status)> TryAcquireAsync(string trigger, CancellationToken ct)
+    public async Task<(IRefreshLease? Lease, RefreshStatus Status)> TryAcquireAsync(string trigger, CancellationToken ct)
     {
         await _table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         var now = _clock.GetUtcNow();
         var existing = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, Row, cancellationToken: ct).ConfigureAwait(false);
         var current = existing.HasValue ? existing.Value : null;
-        if (current is not null && current.GetString("State") == "running" && current.GetDateTimeOffset("LeaseExpiresAt") > now)
+        if (current is not null && current.GetString("State") == JsonNames.Of(RefreshState.Running) && current.GetDateTimeOffset("LeaseExpiresAt") > now)
             return (null, ToStatus(current));
-        var status = new RefreshStatus("running", "starting", null, trigger, 0, 0, now, null, now + LeaseDuration,
+        var status = new RefreshStatus(RefreshState.Running, "starting", null, trigger, 0, 0, now, null, now + LeaseDuration,
             null, current is null ? null : $"took over from a {current.GetString("State")} job");
         var entity = ToEntity(status, Guid.NewGuid().ToString("N"));
         try
@@ -91,7 +78,7 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
 
     private static TableEntity ToEntity(RefreshStatus s, string owner) => new(Partition, Row)
     {
-        ["State"] = s.State, ["Step"] = s.Step, ["Drop"] = s.Drop, ["Trigger"] = s.Trigger,
+        ["State"] = JsonNames.Of(s.State), ["Step"] = s.Step, ["Drop"] = s.Drop, ["Trigger"] = s.Trigger,
         ["EntitiesWritten"] = s.EntitiesWritten, ["EntitiesTotal"] = s.EntitiesTotal,
         ["StartedAt"] = s.StartedAt, ["FinishedAt"] = s.FinishedAt, ["LeaseExpiresAt"] = s.LeaseExpiresAt,
         ["LastError"] = s.LastError is { Length: > 16_000 } e ? e[..16_000] : s.LastError, ["Outcome"] = s.Outcome, ["Owner"] = owner,
@@ -108,15 +95,15 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
         return json.Length <= 30_000 ? json : System.Text.Json.JsonSerializer.Serialize(candidates.Select(c => c with { Files = [] }), Json);
     }
 
-    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") ?? "idle", e.GetString("Step"), e.GetString("Drop"),
+    private static RefreshStatus ToStatus(TableEntity e) => new(e.GetString("State") is { } state ? JsonNames.Parse<RefreshState>(state) : RefreshState.Idle, e.GetString("Step"), e.GetString("Drop"),
         e.GetString("Trigger"), e.GetInt64("EntitiesWritten") ?? 0, e.GetInt64("EntitiesTotal") ?? 0, e.GetDateTimeOffset("StartedAt"),
         e.GetDateTimeOffset("FinishedAt"), e.GetDateTimeOffset("LeaseExpiresAt"), e.GetString("LastError"), e.GetString("Outcome"))
     {
         Candidates = e.GetString("Candidates") is { } c ? System.Text.Json.JsonSerializer.Deserialize<CandidateOutcome[]>(c, Json) ?? [] : [],
     };
 
-    /// <summary>A held lease: reports progress into the row (renewing the expiry) and releases it at the end.</summary>
-    public sealed class Lease(RefreshJobRow row, string owner, ETag etag, RefreshStatus status)
+    /// <summary>A held lease: every write is conditional on the row's ETag and renews the expiry.</summary>
+    private sealed class Lease(TableRefreshJobRow row, string owner, ETag etag, RefreshStatus status) : IRefreshLease
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
         private ETag _etag = etag;
@@ -152,7 +139,7 @@ public sealed class RefreshJobRow(TableServiceClient tables, string tableName = 
             {
                 await ReportAsync(s => s with
                 {
-                    State = succeeded ? "succeeded" : "failed", FinishedAt = row._clock.GetUtcNow(), Outcome = outcome, LastError = error,
+                    State = succeeded ? RefreshState.Succeeded : RefreshState.Failed, FinishedAt = row._clock.GetUtcNow(), Outcome = outcome, LastError = error,
                 }, force: true, CancellationToken.None).ConfigureAwait(false);
             }
             catch (RequestFailedException)

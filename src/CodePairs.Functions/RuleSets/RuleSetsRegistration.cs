@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CodePairs.Functions.Rules;
+namespace CodePairs.Functions.RuleSets;
 
-public static class RulesRegistration
+public static class RuleSetsRegistration
 {
-    public static IServiceCollection AddCodePairsRules(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCodePairsRuleSets(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RulesOptions>().BindConfiguration(RulesOptions.Section);
         services.AddSingleton<IRuleSetSource, StorageRuleSetSource>();

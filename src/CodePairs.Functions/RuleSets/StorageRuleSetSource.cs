@@ -1,7 +1,7 @@
 using CodePairs.Rules;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Rules;
+namespace CodePairs.Functions.RuleSets;
 
 /// <summary>The active set as storage holds it: the pointer in the catalogue, the rule set's snapshot blob.</summary>
 public sealed class StorageRuleSetSource(IRuleCatalog catalog, RuleSetLoader loader) : IRuleSetSource

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>One retry setting for every storage client (issue 11: the CLI's publish used the SDK's 3 retries where the
 /// service used 5, and failed at 30 % faults where the service did not).</summary>

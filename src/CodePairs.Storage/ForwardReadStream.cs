@@ -1,8 +1,8 @@
-namespace CodePairs.Functions;
+namespace CodePairs.Storage;
 
 /// <summary>Base of the forward-only read streams that wrap another (bounded, read-ahead, capped hashing): only
 /// <see cref="Read(Span{byte})"/> is theirs to write; seeking, writing and length are not supported.</summary>
-internal abstract class ForwardReadStream : Stream
+public abstract class ForwardReadStream : Stream
 {
     public abstract override int Read(Span<byte> buffer);
 

@@ -2,7 +2,7 @@ using Azure;
 using CodePairs.Rules;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>The catalogue (table versions, rule sets) and the active pointer against a real Azurite (each test uses its own table).</summary>
 public sealed class RuleCatalogTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Tests.Shared;
 
 /// <summary>
 /// The real Azurite at <c>UseDevelopmentStorage=true</c>. Each test class gets its own uniquely named tables and

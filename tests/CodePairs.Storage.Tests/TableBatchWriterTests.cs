@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Azure.Data.Tables;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>The resumable, throttled write on a real Azurite: skipped partitions, per-partition callbacks, pacing.</summary>
 public sealed class TableBatchWriterTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>

@@ -1,5 +1,5 @@
 using CodePairs.Functions.Http;
-using CodePairs.Functions.Rules;
+using CodePairs.Functions.RuleSets;
 using CodePairs.Functions.Tests.Storage;
 using CodePairs.Rules;
 using CodePairs.Rules.Tests;
@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static CodePairs.Functions.Tests.Http.HttpTestKit;
 
-namespace CodePairs.Functions.Tests.Rules;
+namespace CodePairs.Functions.Tests.RuleSets;
 
 /// <summary>The worker's start on a real Azurite: the active rule set loads in the background from the start, health
 /// says loading then the set, and requests during the load wait for that one load (bounded) instead of their own.</summary>

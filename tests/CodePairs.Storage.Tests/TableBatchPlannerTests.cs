@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using CodePairs.Storage;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>Azure's table write rules, each proved in our own code (Azurite does not enforce them all).</summary>
 public sealed class TableBatchPlannerTests

@@ -1,7 +1,7 @@
 using CodePairs.Rules;
 using CodePairs.Rules.Tests;
 
-namespace CodePairs.Functions.Tests.Storage;
+namespace CodePairs.Storage.Tests;
 
 /// <summary>The engine tests' tables (<see cref="TestRules"/>: the real v32.2 rows quoted in NCCI.md plus rows shaped
 /// like them), with two more PTP rows and a hospital MUE table so every stored table kind has rows.</summary>
