@@ -129,7 +129,8 @@ public sealed class ClaimBody : IDisposable
 
     private static byte? FirstByte(ReadOnlySpan<byte> bytes)
     {
-        foreach (var b in bytes)
+        if ("\uFEFF"u8.StartsWith(bytes)) return null; // a byte order mark, perhaps not all read yet
+        foreach (var b in JsonProblem.WithoutBom(bytes))
             if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return b;
         return null;
     }
@@ -138,16 +139,17 @@ public sealed class ClaimBody : IDisposable
     /// be split into claims, so it is a problem as a whole.</summary>
     private static IResult? FrameArray(ReadOnlySpan<byte> json, List<ClaimItem> items, ApiOptions limits)
     {
+        var bom = json.Length - JsonProblem.WithoutBom(json).Length;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            var reader = new Utf8JsonReader(JsonProblem.WithoutBom(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             reader.Read(); // the '[' found while reading
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                var start = (int)reader.TokenStartIndex;
+                var start = (int)reader.TokenStartIndex + bom;
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
                 if (items.Count == limits.MaxBatchClaims) return TooMany(limits);
-                items.Add(new ClaimItem(start, (int)reader.BytesConsumed - start, 0));
+                items.Add(new ClaimItem(start, (int)reader.BytesConsumed + bom - start, 0));
             }
             if (reader.TokenType != JsonTokenType.EndArray) throw new JsonException("The array is not closed.");
             if (reader.Read()) throw new JsonException("Only whitespace may follow the array.");
@@ -163,7 +165,7 @@ public sealed class ClaimBody : IDisposable
     /// <summary>Each non-blank line (NDJSON): a line that is not a valid claim is that claim's own problem.</summary>
     private static IResult? FrameLines(ReadOnlySpan<byte> body, List<ClaimItem> items, ApiOptions limits)
     {
-        var start = body.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0;
+        var start = body.Length - JsonProblem.WithoutBom(body).Length;
         var line = 0;
         while (start < body.Length)
         {
