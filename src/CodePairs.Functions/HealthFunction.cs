@@ -1,5 +1,6 @@
 using CodePairs.Functions.Rules;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CodePairs.Functions;
@@ -9,7 +10,7 @@ namespace CodePairs.Functions;
 public sealed class HealthFunction(IActiveRules rules)
 {
     [Function("Health")]
-    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+    public Ok<HealthResponse> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
         var current = rules.Current;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodePairs.Functions.Http;
 
@@ -57,7 +58,7 @@ public sealed class ClaimBody : IDisposable
     private static bool IsJson(string? contentType)
         => contentType is not { } ct || ct.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || ct.Contains("+json", StringComparison.OrdinalIgnoreCase);
 
-    public static async Task<(ClaimBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
+    public static async Task<(ClaimBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
     {
         var lines = IsLines(request.ContentType);
         if (!lines && !IsJson(request.ContentType)) return (null, Problems.UnsupportedMediaType(request.ContentType));
@@ -116,7 +117,7 @@ public sealed class ClaimBody : IDisposable
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        (ClaimBody?, IResult?) Fail(IResult problem) => (null, problem);
+        (ClaimBody?, ProblemHttpResult?) Fail(ProblemHttpResult problem) => (null, problem);
     }
 
     private static byte[] Grow(byte[] buffer, int used, long size)
@@ -137,7 +138,7 @@ public sealed class ClaimBody : IDisposable
 
     /// <summary>Each element of the top-level array, by its bytes. A body that is not one well-formed JSON array cannot
     /// be split into claims, so it is a problem as a whole.</summary>
-    private static IResult? FrameArray(ReadOnlySpan<byte> json, List<ClaimItem> items, ApiOptions limits)
+    private static ProblemHttpResult? FrameArray(ReadOnlySpan<byte> json, List<ClaimItem> items, ApiOptions limits)
     {
         var bom = json.Length - JsonProblem.WithoutBom(json).Length;
         try
@@ -163,7 +164,7 @@ public sealed class ClaimBody : IDisposable
     }
 
     /// <summary>Each non-blank line (NDJSON): a line that is not a valid claim is that claim's own problem.</summary>
-    private static IResult? FrameLines(ReadOnlySpan<byte> body, List<ClaimItem> items, ApiOptions limits)
+    private static ProblemHttpResult? FrameLines(ReadOnlySpan<byte> body, List<ClaimItem> items, ApiOptions limits)
     {
         var start = body.Length - JsonProblem.WithoutBom(body).Length;
         var line = 0;
@@ -185,6 +186,6 @@ public sealed class ClaimBody : IDisposable
         return items.Count == 0 ? Problems.BadRequest("Empty batch", "The body holds no claim line.") : null;
     }
 
-    private static IResult TooMany(ApiOptions limits) => Problems.PayloadTooLarge(
+    private static ProblemHttpResult TooMany(ApiOptions limits) => Problems.PayloadTooLarge(
         $"A batch may hold at most {limits.MaxBatchClaims} claims and {limits.MaxBatchBytes} bytes; send the rest in another request.");
 }

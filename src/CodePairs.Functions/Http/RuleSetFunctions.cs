@@ -1,6 +1,7 @@
 using CodePairs.Functions.Rules;
 using CodePairs.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CodePairs.Functions.Http;
@@ -10,12 +11,12 @@ namespace CodePairs.Functions.Http;
 public sealed class RuleSetFunctions(IRuleCatalog catalog, IActiveRules rules, TimeProvider clock)
 {
     [Function("ListRuleSets")]
-    public async Task<IResult> List(
+    public async Task<Ok<CatalogView>> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/rulesets")] HttpRequest request, CancellationToken cancellationToken)
         => TypedResults.Ok(await CatalogViews.BuildAsync(catalog, Today, cancellationToken));
 
     [Function("ActiveRuleSet")]
-    public async Task<IResult> Active(
+    public async Task<Results<Ok<ActiveRuleSetView>, ProblemHttpResult>> Active(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/rulesets/active")] HttpRequest request, CancellationToken cancellationToken)
     {
         var view = await CatalogViews.BuildAsync(catalog, Today, cancellationToken);
