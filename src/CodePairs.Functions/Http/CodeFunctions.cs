@@ -23,7 +23,7 @@ public sealed class CodeFunctions(IActiveRules rules, IOptions<ApiOptions> optio
             errors.Add(new InputError(null, "date", dateError!));
         var setting = Setting.Practitioner;
         if (request.Query["setting"].FirstOrDefault() is { } settingText && !SettingNames.TryParse(settingText, out setting))
-            errors.Add(new InputError(null, "setting", $"'{settingText}' is not a setting: use 'practitioner' or 'hospital'"));
+            errors.Add(new InputError(null, "setting", SettingNames.NotASetting(settingText)));
         var history = request.Query["history"].FirstOrDefault() is "true" or "1";
         if (errors.Count > 0)
         {
