@@ -20,9 +20,3 @@ public sealed class HealthFunction(IActiveRules rules)
         return TypedResults.Ok(new HealthResponse("alive", status, current is not null, current?.RuleSetId, inForce, current?.LoadedAt));
     }
 }
-
-/// <param name="RuleSetStatus">loading (the first load since the worker started is in progress), loaded, or unavailable
-/// (no active rule set yet, or its load failed).</param>
-/// <param name="TablesInForce">The table versions in force today in the loaded rule set.</param>
-public sealed record HealthResponse(string Status, string RuleSetStatus, bool RuleSetLoaded, string? RuleSet,
-    IReadOnlyList<CodePairs.Rules.RuleSource> TablesInForce, DateTimeOffset? LoadedAt);

@@ -59,8 +59,3 @@ public sealed class ChangeFunctions(IActiveRules rules, IOptions<ApiOptions> opt
         return Problems.BadRequest("Invalid change query", $"The query has {errors.Count} problem(s); see errors.", errors);
     }
 }
-
-/// <summary>One page of a change report: counts and the most affected codes of the whole report, then the page.</summary>
-/// <param name="Next">The URL of the next page, or null on the last.</param>
-public sealed record ChangePage(TableId Table, string From, string To, string RuleSet, IReadOnlyDictionary<ChangeKind, int> Counts, int Total,
-    int Offset, int Count, IReadOnlyList<AffectedCode> MostAffected, IReadOnlyList<TableChange> Changes, string? Next);

@@ -5,20 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodePairs.Functions.Http;
 
-/// <summary>How the claims of a request body are laid out.</summary>
-public enum ClaimBodyKind
-{
-    /// <summary>One claim object (application/json): the single-claim contract.</summary>
-    Single,
-    /// <summary>A JSON array of claim objects (application/json).</summary>
-    Array,
-    /// <summary>One claim object a line (application/x-ndjson).</summary>
-    Lines,
-}
-
-/// <summary>One claim of a batch body: where its bytes are and which line of the body it started on (NDJSON).</summary>
-public readonly record struct ClaimItem(int Start, int Length, int Line);
-
 /// <summary>
 /// The body of <c>POST v1/claims/validate</c>, read as it arrives into one pooled buffer that never grows past the
 /// limit for its kind (<see cref="ApiOptions.MaxClaimBytes"/> for one claim, <see cref="ApiOptions.MaxBatchBytes"/>

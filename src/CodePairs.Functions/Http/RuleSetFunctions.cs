@@ -28,9 +28,3 @@ public sealed class RuleSetFunctions(IRuleCatalog catalog, IActiveRules rules, T
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }
-
-/// <param name="RuleSet">The active pointer's rule set.</param>
-/// <param name="InForceToday">Per table, the version of the active rule set in force today.</param>
-/// <param name="ServedByThisWorker">What this worker has loaded (it follows the pointer within the poll interval).</param>
-public sealed record ActiveRuleSetView(string RuleSet, RuleSetEntry? Details, DateOnly Date, IReadOnlyList<TableRef> InForceToday,
-    string? ServedByThisWorker, DateTimeOffset? LoadedAt);
