@@ -1,6 +1,6 @@
 using CodePairs.Functions.RuleSets;
-using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CodePairs.Functions;
@@ -10,19 +10,13 @@ namespace CodePairs.Functions;
 public sealed class HealthFunction(IActiveRules rules)
 {
     [Function("Health")]
-    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+    public Ok<HealthResponse> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
     {
         var current = rules.Current;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var inForce = current is null ? [] : current.Rules.Versions.Select(v => v.Table).Distinct()
-            .Select(t => current.Rules.VersionFor(t, today)?.Source).OfType<RuleSource>().ToArray();
+            .Select(t => current.Rules.VersionFor(t, today)?.Source).OfType<CodePairs.Rules.RuleSource>().ToArray();
         var status = current is not null ? "loaded" : rules.Status == RuleSetLoadState.Loading ? "loading" : "unavailable";
         return TypedResults.Ok(new HealthResponse("alive", status, current is not null, current?.RuleSetId, inForce, current?.LoadedAt));
     }
 }
-
-/// <param name="RuleSetStatus">loading (the first load since the worker started is in progress), loaded, or unavailable
-/// (no active rule set yet, or its load failed).</param>
-/// <param name="TablesInForce">The table versions in force today in the loaded rule set.</param>
-public sealed record HealthResponse(string Status, string RuleSetStatus, bool RuleSetLoaded, string? RuleSet,
-    IReadOnlyList<RuleSource> TablesInForce, DateTimeOffset? LoadedAt);

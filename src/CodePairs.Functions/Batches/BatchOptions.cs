@@ -40,10 +40,8 @@ public sealed class BatchOptions
     public string OutputContainer { get; set; } = StorageNames.BatchesOutContainer;
     public string ChunkQueue { get; set; } = ChunkQueueName;
 
-    public Setting ParsedDefaultSetting() => DefaultSetting.Trim().ToLowerInvariant() switch
-    {
-        "practitioner" or "asc" => global::CodePairs.Rules.Setting.Practitioner,
-        "hospital" or "outpatient" => global::CodePairs.Rules.Setting.Hospital,
-        _ => throw new InvalidOperationException($"CodePairs:Batches:DefaultSetting must be 'practitioner' or 'hospital', not '{DefaultSetting}'"),
-    };
+    /// <summary><see cref="DefaultSetting"/> read by the one setting parser (with the aliases configuration has always taken).</summary>
+    public Setting ParsedDefaultSetting() => SettingNames.TryParse(DefaultSetting, out var setting, aliases: true)
+        ? setting
+        : throw new InvalidOperationException($"CodePairs:Batches:DefaultSetting must be {SettingNames.Expected}, not '{DefaultSetting}'");
 }

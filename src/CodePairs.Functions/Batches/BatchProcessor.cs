@@ -150,7 +150,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     }
 
     /// <summary>Runs one chunk from a queue message.</summary>
-    public async Task ProcessChunkMessageAsync(string message, CancellationToken cancellationToken)
+    public async Task ProcessChunkMessageAsync(ChunkMessage? message, CancellationToken cancellationToken)
     {
         if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
         {
@@ -317,7 +317,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     }
 
     /// <summary>A batch-chunks message that failed every retry: the batch is marked failed.</summary>
-    public async Task RecordChunkPoisonAsync(string message, CancellationToken cancellationToken)
+    public async Task RecordChunkPoisonAsync(ChunkMessage? message, CancellationToken cancellationToken)
     {
         if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
         {
@@ -333,7 +333,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// A blob-trigger poison message (<c>webjobs-blobtrigger-poison</c>: <c>{"FunctionId","ContainerName","BlobName","ETag",…}</c>)
     /// for <c>ValidateBatchBlob</c>: the batch is marked failed. Other functions' messages are ignored.
     /// </summary>
-    public async Task RecordBlobPoisonAsync(string message, CancellationToken cancellationToken)
+    public async Task RecordBlobPoisonAsync(BlobPoisonMessage? message, CancellationToken cancellationToken)
     {
         if (!BatchMessages.TryReadBlobPoison(message, _options.InputContainer, out var blob, out var reason))
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public sealed class ChangeFunctions(IActiveRules rules, IOptions<ApiOptions> opt
     public const int MaxLimit = 5_000;
 
     [Function("TableChanges")]
-    public async Task<IResult> Changes(
+    public async Task<Results<Ok<ChangePage>, ProblemHttpResult, RetryAfterProblem>> Changes(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/changes")] HttpRequest request, CancellationToken cancellationToken)
     {
         var q = request.Query;
@@ -52,14 +53,9 @@ public sealed class ChangeFunctions(IActiveRules rules, IOptions<ApiOptions> opt
         return fallback;
     }
 
-    private IResult Rejected(IReadOnlyList<InputError> errors)
+    private ProblemHttpResult Rejected(IReadOnlyList<InputError> errors)
     {
         Log.RequestRejected(logger, StatusCodes.Status400BadRequest, "invalid change query");
         return Problems.BadRequest("Invalid change query", $"The query has {errors.Count} problem(s); see errors.", errors);
     }
 }
-
-/// <summary>One page of a change report: counts and the most affected codes of the whole report, then the page.</summary>
-/// <param name="Next">The URL of the next page, or null on the last.</param>
-public sealed record ChangePage(TableId Table, string From, string To, string RuleSet, IReadOnlyDictionary<ChangeKind, int> Counts, int Total,
-    int Offset, int Count, IReadOnlyList<AffectedCode> MostAffected, IReadOnlyList<TableChange> Changes, string? Next);

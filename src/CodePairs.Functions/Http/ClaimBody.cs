@@ -1,22 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodePairs.Functions.Http;
-
-/// <summary>How the claims of a request body are laid out.</summary>
-public enum ClaimBodyKind
-{
-    /// <summary>One claim object (application/json): the single-claim contract.</summary>
-    Single,
-    /// <summary>A JSON array of claim objects (application/json).</summary>
-    Array,
-    /// <summary>One claim object a line (application/x-ndjson).</summary>
-    Lines,
-}
-
-/// <summary>One claim of a batch body: where its bytes are and which line of the body it started on (NDJSON).</summary>
-public readonly record struct ClaimItem(int Start, int Length, int Line);
 
 /// <summary>
 /// The body of <c>POST v1/claims/validate</c>, read as it arrives into one pooled buffer that never grows past the
@@ -57,7 +44,7 @@ public sealed class ClaimBody : IDisposable
     private static bool IsJson(string? contentType)
         => contentType is not { } ct || ct.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || ct.Contains("+json", StringComparison.OrdinalIgnoreCase);
 
-    public static async Task<(ClaimBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
+    public static async Task<(ClaimBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
     {
         var lines = IsLines(request.ContentType);
         if (!lines && !IsJson(request.ContentType)) return (null, Problems.UnsupportedMediaType(request.ContentType));
@@ -116,7 +103,7 @@ public sealed class ClaimBody : IDisposable
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        (ClaimBody?, IResult?) Fail(IResult problem) => (null, problem);
+        (ClaimBody?, ProblemHttpResult?) Fail(ProblemHttpResult problem) => (null, problem);
     }
 
     private static byte[] Grow(byte[] buffer, int used, long size)
@@ -129,25 +116,27 @@ public sealed class ClaimBody : IDisposable
 
     private static byte? FirstByte(ReadOnlySpan<byte> bytes)
     {
-        foreach (var b in bytes)
+        if ("\uFEFF"u8.StartsWith(bytes)) return null; // a byte order mark, perhaps not all read yet
+        foreach (var b in JsonProblem.WithoutBom(bytes))
             if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return b;
         return null;
     }
 
     /// <summary>Each element of the top-level array, by its bytes. A body that is not one well-formed JSON array cannot
     /// be split into claims, so it is a problem as a whole.</summary>
-    private static IResult? FrameArray(ReadOnlySpan<byte> json, List<ClaimItem> items, ApiOptions limits)
+    private static ProblemHttpResult? FrameArray(ReadOnlySpan<byte> json, List<ClaimItem> items, ApiOptions limits)
     {
+        var bom = json.Length - JsonProblem.WithoutBom(json).Length;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            var reader = new Utf8JsonReader(JsonProblem.WithoutBom(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             reader.Read(); // the '[' found while reading
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                var start = (int)reader.TokenStartIndex;
+                var start = (int)reader.TokenStartIndex + bom;
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
                 if (items.Count == limits.MaxBatchClaims) return TooMany(limits);
-                items.Add(new ClaimItem(start, (int)reader.BytesConsumed - start, 0));
+                items.Add(new ClaimItem(start, (int)reader.BytesConsumed + bom - start, 0));
             }
             if (reader.TokenType != JsonTokenType.EndArray) throw new JsonException("The array is not closed.");
             if (reader.Read()) throw new JsonException("Only whitespace may follow the array.");
@@ -161,9 +150,9 @@ public sealed class ClaimBody : IDisposable
     }
 
     /// <summary>Each non-blank line (NDJSON): a line that is not a valid claim is that claim's own problem.</summary>
-    private static IResult? FrameLines(ReadOnlySpan<byte> body, List<ClaimItem> items, ApiOptions limits)
+    private static ProblemHttpResult? FrameLines(ReadOnlySpan<byte> body, List<ClaimItem> items, ApiOptions limits)
     {
-        var start = body.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0;
+        var start = body.Length - JsonProblem.WithoutBom(body).Length;
         var line = 0;
         while (start < body.Length)
         {
@@ -183,6 +172,6 @@ public sealed class ClaimBody : IDisposable
         return items.Count == 0 ? Problems.BadRequest("Empty batch", "The body holds no claim line.") : null;
     }
 
-    private static IResult TooMany(ApiOptions limits) => Problems.PayloadTooLarge(
+    private static ProblemHttpResult TooMany(ApiOptions limits) => Problems.PayloadTooLarge(
         $"A batch may hold at most {limits.MaxBatchClaims} claims and {limits.MaxBatchBytes} bytes; send the rest in another request.");
 }

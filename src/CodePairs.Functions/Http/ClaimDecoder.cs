@@ -3,10 +3,6 @@ using CodePairs.Rules;
 
 namespace CodePairs.Functions.Http;
 
-/// <summary>What one claim's JSON became: the claim, or the problem that stops it (title, detail, field errors), with the
-/// partner's claim id when it could be read.</summary>
-public readonly record struct DecodedClaim(Claim? Claim, string? ClaimId, string? Title, string? Detail, IReadOnlyList<InputError>? Errors);
-
 /// <summary>
 /// One claim's JSON to a <see cref="Claim"/>: the <see cref="ClaimJsonReader"/> fast path, and for anything it declines
 /// the reference path (the serializer into <see cref="ClaimInput"/>, then <see cref="ClaimParser"/>), which words every
@@ -23,13 +19,14 @@ public static class ClaimDecoder
         ClaimInput? input;
         try
         {
-            input = JsonSerializer.Deserialize<ClaimInput>(json, JsonBody.Options);
+            input = JsonSerializer.Deserialize<ClaimInput>(JsonProblem.WithoutBom(json), JsonBody.Options);
         }
         catch (JsonException e)
         {
-            // The reader's message names the path and position, never the body's content.
+            // Where the JSON breaks, or which field does not fit: never the body's content, never a .NET type.
             return new DecodedClaim(null, null, "Malformed JSON",
-                (inBatch ? "The claim is not valid JSON for this request: " : "The body is not valid JSON for this request: ") + e.Message, null);
+                (inBatch ? "The claim is not valid JSON for this request: " : "The body is not valid JSON for this request: ")
+                + JsonProblem.Describe(e, typeof(ClaimInput), JsonBody.Options), null);
         }
         if (input is null) return new DecodedClaim(null, null, "Empty body", inBatch ? "The claim is null." : "The JSON body is null.", null);
         var (claim, errors) = ClaimParser.Parse(input, maxLines: maxLines);

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
@@ -71,28 +70,4 @@ public sealed class ClaimFunctions(IActiveRules rules, IOptions<ApiOptions> opti
         Log.RequestRejected(logger, (problem as IStatusCodeHttpResult)?.StatusCode ?? 400, what);
         return problem;
     }
-}
-
-/// <summary>The answer to a claim: the partner's own claim id is echoed back to them (never logged).</summary>
-public sealed record ClaimResponse(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClaimId,
-    bool Clean,
-    int Lines,
-    IReadOnlyList<Finding> Findings,
-    IReadOnlyList<RuleSource> TablesUsed);
-
-/// <summary>Limits and behaviour of the HTTP API (section <c>CodePairs:Api</c>).</summary>
-public sealed class ApiOptions
-{
-    public const string Section = "CodePairs:Api";
-    /// <summary>Largest claim body accepted (bytes).</summary>
-    public int MaxClaimBytes { get; set; } = 64 * 1024;
-    /// <summary>Most lines in one claim.</summary>
-    public int MaxClaimLines { get; set; } = ClaimLimits.MaxLines;
-    /// <summary>Largest batch body accepted (bytes): a JSON array of claims or NDJSON.</summary>
-    public int MaxBatchBytes { get; set; } = 4 * 1024 * 1024;
-    /// <summary>Most claims in one batch request.</summary>
-    public int MaxBatchClaims { get; set; } = 1_000;
-    /// <summary>Retry-After sent with 503 while no rule set is loaded.</summary>
-    public int RetryAfterSeconds { get; set; } = 30;
 }

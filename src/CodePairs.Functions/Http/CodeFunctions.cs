@@ -1,6 +1,7 @@
 using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace CodePairs.Functions.Http;
 public sealed class CodeFunctions(IActiveRules rules, IOptions<ApiOptions> options, TimeProvider clock, ILogger<CodeFunctions> logger)
 {
     [Function("CodeProfile")]
-    public async Task<IResult> Profile(
+    public async Task<Results<Ok<CodeProfile>, ProblemHttpResult, RetryAfterProblem>> Profile(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/codes/{code}")] HttpRequest request,
         string code, CancellationToken cancellationToken)
     {
@@ -22,7 +23,7 @@ public sealed class CodeFunctions(IActiveRules rules, IOptions<ApiOptions> optio
             errors.Add(new InputError(null, "date", dateError!));
         var setting = Setting.Practitioner;
         if (request.Query["setting"].FirstOrDefault() is { } settingText && !SettingNames.TryParse(settingText, out setting))
-            errors.Add(new InputError(null, "setting", $"'{settingText}' is not a setting: use 'practitioner' or 'hospital'"));
+            errors.Add(new InputError(null, "setting", SettingNames.NotASetting(settingText)));
         var history = request.Query["history"].FirstOrDefault() is "true" or "1";
         if (errors.Count > 0)
         {
@@ -33,8 +34,7 @@ public sealed class CodeFunctions(IActiveRules rules, IOptions<ApiOptions> optio
         var (loaded, unavailable) = await rules.LoadedAsync(options.Value, logger, cancellationToken);
         if (loaded is null) return unavailable!;
         var profile = loaded.Rules.Profile(parsed, date, setting, history);
-        return profile.Known
-            ? TypedResults.Ok(profile)
-            : Problems.NotFound("Unknown code", $"{parsed} appears in no NCCI table of the rule set in force ({string.Join(", ", profile.Tables.Select(t => t.ToString()))}): it may be deleted, not yet effective, or mistyped.");
+        if (profile.Known) return TypedResults.Ok(profile);
+        return Problems.NotFound("Unknown code", $"{parsed} appears in no NCCI table of the rule set in force ({string.Join(", ", profile.Tables.Select(t => t.ToString()))}): it may be deleted, not yet effective, or mistyped.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodePairs.Functions.Http;
 
@@ -15,7 +16,7 @@ public static class JsonBody
             new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentType is { } ct && !ct.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !ct.Contains("+json", StringComparison.OrdinalIgnoreCase))
@@ -35,15 +36,15 @@ public static class JsonBody
         if (read == 0) return (null, Problems.BadRequest("Empty body", "The request needs a JSON body."));
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.AsSpan(0, read), Options);
+            var value = JsonSerializer.Deserialize<T>(JsonProblem.WithoutBom(buffer.AsSpan(0, read)), Options);
             return value is null
                 ? (null, Problems.BadRequest("Empty body", "The JSON body is null."))
                 : (value, null);
         }
         catch (JsonException e)
         {
-            // The reader's message names the path and position, never the body's content.
-            return (null, Problems.BadRequest("Malformed JSON", $"The body is not valid JSON for this request: {e.Message}"));
+            // Where the JSON breaks, or which field does not fit: never the body's content, never a .NET type.
+            return (null, Problems.BadRequest("Malformed JSON", $"The body is not valid JSON for this request: {JsonProblem.Describe(e, typeof(T), Options)}"));
         }
     }
 }

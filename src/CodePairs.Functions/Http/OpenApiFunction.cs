@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CodePairs.Functions.Http;
@@ -16,6 +17,6 @@ public sealed class OpenApiFunction
     });
 
     [Function("OpenApi")]
-    public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.yaml")] HttpRequest request)
+    public FileContentHttpResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.yaml")] HttpRequest request)
         => TypedResults.Bytes(Document.Value, "application/yaml");
 }

@@ -1,5 +1,6 @@
 using CodePairs.Rules;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodePairs.Functions.Http;
 
@@ -8,69 +9,45 @@ public static class Problems
 {
     internal const string TypeBase = "https://codepairs.dev/problems/";
 
-    public static IResult BadRequest(string title, string detail, IReadOnlyList<InputError>? errors = null)
+    public static ProblemHttpResult BadRequest(string title, string detail, IReadOnlyList<InputError>? errors = null)
         => Problem(StatusCodes.Status400BadRequest, "invalid-request", title, detail,
             errors is null ? null : new Dictionary<string, object?>
             {
                 ["errors"] = errors.Select(e => new { line = e.Line, field = e.Field, reason = e.Reason }).ToArray(),
             });
 
-    public static IResult PayloadTooLarge(long limit)
+    public static ProblemHttpResult PayloadTooLarge(long limit)
         => Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large",
             $"The request body must be at most {limit} bytes.");
 
-    public static IResult PayloadTooLarge(string detail)
+    public static ProblemHttpResult PayloadTooLarge(string detail)
         => Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large", detail);
 
-    public static IResult UnsupportedMediaType(string? contentType)
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
             $"Send the body as application/json (got '{contentType}').");
 
-    public static IResult UnsupportedMediaType(string? contentType, string detail)
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType, string detail)
         => Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
             $"{detail} (got '{contentType}').");
 
-    public static IResult NotFound(string title, string detail)
+    public static ProblemHttpResult NotFound(string title, string detail)
         => Problem(StatusCodes.Status404NotFound, "not-found", title, detail);
 
-    public static IResult Conflict(string title, string detail)
+    public static ProblemHttpResult Conflict(string title, string detail)
         => Problem(StatusCodes.Status409Conflict, "conflict", title, detail);
 
     /// <summary>No rule set is loaded yet: 503 with Retry-After so partners back off and retry.</summary>
-    public static IResult NoRuleSet(int retryAfterSeconds = 30)
-        => new WithHeader(Problem(StatusCodes.Status503ServiceUnavailable, "no-rule-set", "No rule set loaded",
+    public static RetryAfterProblem NoRuleSet(int retryAfterSeconds = 30)
+        => new(Problem(StatusCodes.Status503ServiceUnavailable, "no-rule-set", "No rule set loaded",
             "No NCCI release is active yet, or it is still loading. Retry after the number of seconds in Retry-After."),
-            "Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            retryAfterSeconds);
 
-    public static IResult Internal(string? traceId)
+    public static ProblemHttpResult Internal(string? traceId)
         => Problem(StatusCodes.Status500InternalServerError, "internal-error", "Internal error",
             "The request could not be completed. Quote the trace id when you report it.",
             traceId is null ? null : new Dictionary<string, object?> { ["traceId"] = traceId });
 
-    private static IResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null)
         => TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
-
-    private sealed class WithHeader(IResult inner, string name, string value) : IResult, IStatusCodeHttpResult
-    {
-        public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
-
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers[name] = value;
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
-}
-
-/// <summary>The gate every rule-backed route passes: the loaded set, or a logged 503 problem with Retry-After.</summary>
-internal static class RuleSetGate
-{
-    public static async Task<(RuleSets.LoadedRules? Loaded, IResult? Unavailable)> LoadedAsync(this RuleSets.IActiveRules rules, ApiOptions options,
-        Microsoft.Extensions.Logging.ILogger logger, CancellationToken cancellationToken)
-    {
-        var loaded = await rules.GetAsync(cancellationToken);
-        if (loaded is not null) return (loaded, null);
-        Log.NoRuleSet(logger);
-        return (null, Problems.NoRuleSet(options.RetryAfterSeconds));
-    }
 }

@@ -1,6 +1,7 @@
 using CodePairs.Functions.RuleSets;
 using CodePairs.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CodePairs.Functions.Http;
@@ -10,12 +11,12 @@ namespace CodePairs.Functions.Http;
 public sealed class RuleSetFunctions(IRuleCatalog catalog, IActiveRules rules, TimeProvider clock)
 {
     [Function("ListRuleSets")]
-    public async Task<IResult> List(
+    public async Task<Ok<CatalogView>> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/rulesets")] HttpRequest request, CancellationToken cancellationToken)
         => TypedResults.Ok(await CatalogViews.BuildAsync(catalog, Today, cancellationToken));
 
     [Function("ActiveRuleSet")]
-    public async Task<IResult> Active(
+    public async Task<Results<Ok<ActiveRuleSetView>, ProblemHttpResult>> Active(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/rulesets/active")] HttpRequest request, CancellationToken cancellationToken)
     {
         var view = await CatalogViews.BuildAsync(catalog, Today, cancellationToken);
@@ -27,9 +28,3 @@ public sealed class RuleSetFunctions(IRuleCatalog catalog, IActiveRules rules, T
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }
-
-/// <param name="RuleSet">The active pointer's rule set.</param>
-/// <param name="InForceToday">Per table, the version of the active rule set in force today.</param>
-/// <param name="ServedByThisWorker">What this worker has loaded (it follows the pointer within the poll interval).</param>
-public sealed record ActiveRuleSetView(string RuleSet, RuleSetEntry? Details, DateOnly Date, IReadOnlyList<TableRef> InForceToday,
-    string? ServedByThisWorker, DateTimeOffset? LoadedAt);

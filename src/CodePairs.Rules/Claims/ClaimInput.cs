@@ -41,11 +41,11 @@ public static class ClaimParser
         if (input.Setting is not null)
         {
             if (!SettingNames.TryParse(input.Setting, out setting))
-                errors.Add(new InputError(null, "setting", $"'{Clip(input.Setting)}' is not a setting: use 'practitioner' or 'hospital'"));
+                errors.Add(new InputError(null, "setting", SettingNames.NotASetting(Clip(input.Setting))));
         }
         else if (defaultSetting is null)
         {
-            errors.Add(new InputError(null, "setting", "is required: 'practitioner' or 'hospital'"));
+            errors.Add(new InputError(null, "setting", $"is required: {SettingNames.Expected}"));
         }
 
         DateOnly claimDate = default;

@@ -21,6 +21,8 @@ public static class ClaimJsonReader
         claim = null;
         try
         {
+            // A UTF-8 byte order mark before the claim is not part of it (the reference path drops it too).
+            if (json.StartsWith("\uFEFF"u8)) json = json[3..];
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
             Span<char> text = stackalloc char[MaxTextChars];

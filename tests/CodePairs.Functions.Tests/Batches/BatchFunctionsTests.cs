@@ -50,6 +50,36 @@ public class BatchFunctionsTests(AzuriteFixture azurite) : IClassFixture<Azurite
     }
 
     [Fact]
+    public async Task TheQueueFunctionsTakeTheirMessagesBoundAsTheWorkerBindsThem()
+    {
+        AzuriteFixture.RequireAzurite();
+        var kit = new BatchKit(azurite, chunkBytes: 64 * 1024, partBytes: 16 * 1024);
+        var functions = new BatchFunctions(kit.Processor);
+        var worker = new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true }; // the worker's default
+        var blob = await kit.Upload("chunked.csv", BatchKit.Utf8(BatchKit.Generate(5_000)));
+        await functions.ValidateBatchBlob(blob, CancellationToken.None);
+        var messages = (await kit.Queues.GetQueueClient(kit.Options.ChunkQueue).ReceiveMessagesAsync(32)).Value;
+        Assert.True(messages.Length > 1);
+        foreach (var m in messages)
+            await functions.ValidateBatchChunk(System.Text.Json.JsonSerializer.Deserialize<ChunkMessage>(m.Body.ToString(), worker), CancellationToken.None);
+        Assert.Equal(BatchState.Completed, (await kit.Summary(blob)).Status);
+
+        // A blob-trigger poison message for this function marks its batch failed; another function's is not ours; an
+        // empty chunk message is refused, not thrown.
+        var other = await kit.Upload("other.csv", BatchKit.Utf8(BatchKit.Header + "\nA1,2026-08-03,62323,,,,,1\n"));
+        var etag = (await other.GetPropertiesAsync()).Value.ETag.ToString();
+        var id = await kit.Id(other);
+        await functions.BatchBlobPoisoned(new BlobPoisonMessage("Host.Functions.SomeoneElse", kit.Input.Name, "other.csv", etag), CancellationToken.None);
+        Assert.Null(await kit.Processor.GetStatusAsync(id, CancellationToken.None));
+        var poison = System.Text.Json.JsonSerializer.Deserialize<BlobPoisonMessage>(
+            $$"""{"Type":"BlobTrigger","FunctionId":"Host.Functions.ValidateBatchBlob","BlobType":"BlockBlob","ContainerName":"{{kit.Input.Name}}","BlobName":"other.csv","ETag":{{System.Text.Json.JsonSerializer.Serialize(etag)}}}""", worker);
+        await functions.BatchBlobPoisoned(poison, CancellationToken.None);
+        Assert.Equal(BatchState.Failed, (await kit.Processor.GetStatusAsync(id, CancellationToken.None))!.Status);
+        await functions.BatchChunkPoisoned(null, CancellationToken.None);
+        await functions.ValidateBatchChunk(null, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task ThePostRefusesOtherMediaTypesAndEmptyBodiesAndTheStatusRouteUnknownAndMalformedIds()
     {
         AzuriteFixture.RequireAzurite();

@@ -52,7 +52,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
 
         // The HTTP API serves it: this worker's set was refreshed after the flip.
         var api = new RuleSetFunctions(world.Catalog, world.Cache, TimeProvider.System);
-        var view = Assert.IsType<Ok<ActiveRuleSetView>>(await api.Active(new DefaultHttpContext().Request, default));
+        var view = Assert.IsType<Ok<ActiveRuleSetView>>((await api.Active(new DefaultHttpContext().Request, default)).Result);
         Assert.Equal(candidate.RuleSetId, view.Value!.ServedByThisWorker);
         Assert.Equal(RefreshState.Succeeded, Assert.IsType<Ok<RefreshStatus>>(await world.Functions.Status(new DefaultHttpContext().Request, default)).Value!.State);
 
