@@ -121,17 +121,41 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
     /// table version it names must still be stored.</summary>
     /// <exception cref="RuleSetNotFoundException">No such rule set.</exception>
     /// <exception cref="RuleSetNotActivatableException">It is deleted, or a version it names is gone.</exception>
+    /// <exception cref="PointerConflictException">The active pointer moved while it was being flipped.</exception>
     public async Task<RuleSetEntry> ActivateAsync(string ruleSetId, PublishOptions? options = null, CancellationToken ct = default)
     {
+        var outcome = await TryActivateAsync(ruleSetId, options, ct).ConfigureAwait(false);
+        return outcome.Refusal switch
+        {
+            ActivationRefusal.None => outcome.Entry!,
+            ActivationRefusal.NotFound => throw new RuleSetNotFoundException(ruleSetId),
+            ActivationRefusal.NotActivatable => throw new RuleSetNotActivatableException(outcome.Reason!),
+            _ => throw new PointerConflictException(outcome.Reason!),
+        };
+    }
+
+    /// <summary><see cref="ActivateAsync"/> with its refusals as an outcome (for a door that answers each with its own
+    /// status) rather than exceptions.</summary>
+    public async Task<ActivationOutcome> TryActivateAsync(string ruleSetId, PublishOptions? options = null, CancellationToken ct = default)
+    {
         options ??= new PublishOptions();
-        var entry = await catalog.GetRuleSetAsync(ruleSetId, ct).ConfigureAwait(false) ?? throw new RuleSetNotFoundException(ruleSetId);
+        var entry = await catalog.GetRuleSetAsync(ruleSetId, ct).ConfigureAwait(false);
+        if (entry is null) return ActivationOutcome.Refused(ActivationRefusal.NotFound, $"rule set '{ruleSetId}' is not in the catalogue");
         if (entry.Status == RuleSetStatus.Deleted || entry.SnapshotSha256 is null)
-            throw new RuleSetNotActivatableException($"rule set {ruleSetId} is {Name(entry.Status)}: it can no longer be activated");
+            return ActivationOutcome.Refused(ActivationRefusal.NotActivatable, $"rule set {ruleSetId} is {Name(entry.Status)}: it can no longer be activated");
         foreach (var t in entry.Tables)
             if (await catalog.GetVersionAsync(t.Table, t.Key, ct).ConfigureAwait(false) is not { Status: VersionStatus.Verified })
-                throw new RuleSetNotActivatableException($"rule set {ruleSetId} names {t.Table.Name()} {t.Version} ({t.Key}), which is no longer stored");
+                return ActivationOutcome.Refused(ActivationRefusal.NotActivatable,
+                    $"rule set {ruleSetId} names {t.Table.Name()} {t.Version} ({t.Key}), which is no longer stored");
         var pointer = await catalog.GetActiveAsync(ct).ConfigureAwait(false);
-        return await FlipAsync(ruleSetId, pointer, options, ct).ConfigureAwait(false);
+        try
+        {
+            return new ActivationOutcome(await FlipAsync(ruleSetId, pointer, options, ct).ConfigureAwait(false), ActivationRefusal.None, null);
+        }
+        catch (PointerConflictException e)
+        {
+            return ActivationOutcome.Refused(ActivationRefusal.PointerMoved, e.Message);
+        }
     }
 
     // ---- steps ----
@@ -363,3 +387,12 @@ public sealed class RuleSetNotFoundException(string id) : Exception($"rule set '
 
 /// <summary>The rule set exists but cannot serve (deleted by retention, or a version it names is gone).</summary>
 public sealed class RuleSetNotActivatableException(string message) : Exception(message);
+
+/// <summary>Why an activation was refused; <see cref="None"/> when it happened.</summary>
+public enum ActivationRefusal { None, NotFound, NotActivatable, PointerMoved }
+
+/// <summary>What <see cref="RulePublisher.TryActivateAsync"/> did: the active entry, or the refusal and its reason.</summary>
+public sealed record ActivationOutcome(RuleSetEntry? Entry, ActivationRefusal Refusal, string? Reason)
+{
+    public static ActivationOutcome Refused(ActivationRefusal refusal, string reason) => new(null, refusal, reason);
+}

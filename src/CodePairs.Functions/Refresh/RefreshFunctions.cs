@@ -3,6 +3,7 @@ using CodePairs.Functions.RuleSets;
 using CodePairs.Rules;
 using CodePairs.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,32 +48,23 @@ public sealed class RefreshFunctions(RefreshJob job, RulePublisher publisher, IO
         => TypedResults.Ok(await job.StatusAsync(cancellationToken));
 
     [Function("ActivateRuleSet")]
-    public async Task<IResult> Activate(
+    public async Task<Results<Ok<ActivationView>, ProblemHttpResult>> Activate(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/rulesets/{id}/activate")] HttpRequest request, string id,
         CancellationToken cancellationToken)
     {
         if (!RuleEditsLayout.IsRuleSetId(id))
             return Problems.BadRequest("Invalid rule set id", "A rule set id is 'rs-' and 12 hex digits, as GET /api/v1/rulesets lists them.",
                 [new InputError(null, "id", "not a rule set id")]);
-        try
+        var outcome = await publisher.TryActivateAsync(id, options.Value.Publish(), cancellationToken);
+        switch (outcome.Refusal)
         {
-            var entry = await publisher.ActivateAsync(id, options.Value.Publish(), cancellationToken);
-            await cache.RefreshAsync(force: true, cancellationToken);
-            Log.RuleSetActivated(logger, id);
-            return TypedResults.Ok(new ActivationView(entry.Id, entry.Tables));
+            case ActivationRefusal.NotFound: return Problems.NotFound("Unknown rule set", outcome.Reason!);
+            case ActivationRefusal.NotActivatable: return Problems.Conflict("Rule set cannot be activated", outcome.Reason!);
+            case ActivationRefusal.PointerMoved: return Problems.Conflict("Active pointer moved", outcome.Reason!);
         }
-        catch (RuleSetNotFoundException e)
-        {
-            return Problems.NotFound("Unknown rule set", e.Message);
-        }
-        catch (RuleSetNotActivatableException e)
-        {
-            return Problems.Conflict("Rule set cannot be activated", e.Message);
-        }
-        catch (PointerConflictException e)
-        {
-            return Problems.Conflict("Active pointer moved", e.Message);
-        }
+        await cache.RefreshAsync(force: true, cancellationToken);
+        Log.RuleSetActivated(logger, id);
+        return TypedResults.Ok(new ActivationView(outcome.Entry!.Id, outcome.Entry.Tables));
     }
 }
 

@@ -203,15 +203,15 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(second, world.Cache.Current!.RuleSetId);
 
         // Roll back through the admin function.
-        var rolledBack = Assert.IsType<Ok<ActivationView>>(await world.Functions.Activate(new DefaultHttpContext().Request, first!, default));
+        var rolledBack = Assert.IsType<Ok<ActivationView>>((await world.Functions.Activate(new DefaultHttpContext().Request, first!, default)).Result);
         Assert.Equal(first, rolledBack.Value!.Active);
         Assert.Equal(first, await world.ActiveIdAsync());
         Assert.Equal(RuleSetStatus.Retired, (await world.Catalog.GetRuleSetAsync(second!, default))!.Status);
         Assert.Equal(first, world.Cache.Current!.RuleSetId);
 
-        var unknown = await world.Functions.Activate(new DefaultHttpContext().Request, "rs-000000000000", default);
+        var unknown = (await world.Functions.Activate(new DefaultHttpContext().Request, "rs-000000000000", default)).Result;
         Assert.Equal(StatusCodes.Status404NotFound, Assert.IsAssignableFrom<IStatusCodeHttpResult>(unknown).StatusCode);
-        var malformed = await world.Functions.Activate(new DefaultHttpContext().Request, "../v321r0", default);
+        var malformed = (await world.Functions.Activate(new DefaultHttpContext().Request, "../v321r0", default)).Result;
         Assert.Equal(StatusCodes.Status400BadRequest, Assert.IsAssignableFrom<IStatusCodeHttpResult>(malformed).StatusCode);
     }
 
@@ -235,7 +235,7 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
             Assert.Equal(0, await world.Storage.Edits.CountRowsAsync(t.Table, t.Key, default));
         }
         Assert.True(await world.Storage.Edits.CountRowsAsync(TableId.PtpPractitioner, (await world.Catalog.GetRuleSetAsync(ids[1], default))!.Tables[0].Key, default) > 0);
-        var refused = await world.Functions.Activate(new DefaultHttpContext().Request, ids[0], default);
+        var refused = (await world.Functions.Activate(new DefaultHttpContext().Request, ids[0], default)).Result;
         Assert.Equal(StatusCodes.Status409Conflict, Assert.IsAssignableFrom<IStatusCodeHttpResult>(refused).StatusCode);
     }
 
