@@ -13,16 +13,18 @@ public sealed class BatchTimings
     private long _read, _split, _parse, _validate, _format, _write, _waitWrite;
 
     /// <summary>Splitter thread: reading (download, inflate, content check) and cutting blocks.</summary>
-    public TimeSpan Read => TimeSpan.FromTicks(_read);
-    public TimeSpan Split => TimeSpan.FromTicks(_split);
+    public TimeSpan Read => Span(_read);
+    public TimeSpan Split => Span(_split);
     /// <summary>Workers: decoding and parsing (Sylvan, claim grouping, JSON), validating, formatting rows to UTF-8.</summary>
-    public TimeSpan Parse => TimeSpan.FromTicks(_parse);
-    public TimeSpan Validate => TimeSpan.FromTicks(_validate);
-    public TimeSpan Format => TimeSpan.FromTicks(_format);
+    public TimeSpan Parse => Span(_parse);
+    public TimeSpan Validate => Span(_validate);
+    public TimeSpan Format => Span(_format);
     /// <summary>Ordered writer: handing blocks to the output streams (for the door: staging 4 MiB blocks), and waiting for the next block.</summary>
-    public TimeSpan Write => TimeSpan.FromTicks(_write);
-    public TimeSpan WaitForBlocks => TimeSpan.FromTicks(_waitWrite);
+    public TimeSpan Write => Span(_write);
+    public TimeSpan WaitForBlocks => Span(_waitWrite);
     public int Blocks { get; internal set; }
+
+    private static TimeSpan Span(long timestamps) => TimeSpan.FromSeconds((double)timestamps / Stopwatch.Frequency);
 
     internal void AddRead(long t) => Interlocked.Add(ref _read, t);
     internal void AddSplit(long t) => Interlocked.Add(ref _split, t);
