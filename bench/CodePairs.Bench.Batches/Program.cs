@@ -17,6 +17,19 @@ using Microsoft.Extensions.Options;
 // blob with each engine (the order alternates between runs), so the previous implementation is measured side by side.
 if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "hostile") return await Hostile.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "clean")
+{
+    // ... -- clean <since, ISO 8601>: deletes this bench's containers (bench-in-*, bench-out-*) made since then, left by a killed run.
+    var since = DateTimeOffset.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+    var service = new BlobServiceClient("UseDevelopmentStorage=true");
+    await foreach (var c in service.GetBlobContainersAsync(prefix: "bench-"))
+        if ((c.Name.StartsWith("bench-in-", StringComparison.Ordinal) || c.Name.StartsWith("bench-out-", StringComparison.Ordinal)) && c.Properties.LastModified >= since)
+        {
+            Console.WriteLine($"deleting {c.Name} ({c.Properties.LastModified:u})");
+            await service.DeleteBlobContainerAsync(c.Name);
+        }
+    return 0;
+}
 var lines = Arg("--lines", 1_000_000L);
 var chunkMiB = Arg("--chunk-mib", 64L);
 var workers = (int)Arg("--workers", 2L);

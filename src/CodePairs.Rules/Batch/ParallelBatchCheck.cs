@@ -160,39 +160,31 @@ public static class ParallelBatchCheck
 
         public int MaxBlockBytes => 16 * blockBytes;
 
+        // Claims are validated and written a few hundred at a time as the block is parsed, so they die young: a whole
+        // block's claims, results and findings held at once outlived gen-0 collections and were promoted (the GC cost the
+        // reference pipeline's small chunks avoid).
+        private const int ItemsPerDrain = 256;
+
         private void Work(BlockingCollection<Block> work, CancellationToken token)
         {
-            var text = new StringBuilder(1 << 16);
-            var rejectedText = new StringBuilder(1 << 10);
-            using var resultsWriter = new StringWriter(text, CultureInfo.InvariantCulture);
-            using var rejectedWriter = new StringWriter(rejectedText, CultureInfo.InvariantCulture);
-            var items = new List<BatchItem>(1 << 12);
-            var checkedResults = new List<ValidationResult?>(1 << 12);
+            // Per worker, reused block after block (no per-block large buffers): rows are encoded as they are written.
+            var sink = new Sink(this);
+            var scratch = new Scratch();
             foreach (var block in work.GetConsumingEnumerable(token))
             {
                 try
                 {
                     var clock = Stopwatch.GetTimestamp();
-                    items.Clear();
-                    if (block.TooLong) items.Add(new BatchRejection(block.FirstLine, null, BatchReader.TooLongReason));
-                    else if (format == BatchFormat.Csv) ParseCsv(block, items);
-                    else ParseJsonLines(block, items);
-                    var parsed = Stopwatch.GetTimestamp();
-                    checkedResults.Clear();
-                    foreach (var item in items) checkedResults.Add(item is BatchClaim c ? validator.Validate(c.Claim) : null);
-                    var validated = Stopwatch.GetTimestamp();
-                    var tally = new BatchTally();
-                    text.Clear();
-                    rejectedText.Clear();
-                    for (var k = 0; k < items.Count; k++)
-                        BatchCheck.WriteItem(items[k], checkedResults[k], resultsWriter, rejectedWriter, false, includeInfo, tally);
-                    (block.Results, block.ResultsLength) = Encode(text);
-                    (block.Rejected, block.RejectedLength) = Encode(rejectedText);
-                    block.Tally = tally;
-                    var formatted = Stopwatch.GetTimestamp();
-                    timings.AddParse(parsed - clock);
-                    timings.AddValidate(validated - parsed);
-                    timings.AddFormat(formatted - validated);
+                    sink.Start();
+                    if (block.TooLong) sink.Items.Add(new BatchRejection(block.FirstLine, null, BatchReader.TooLongReason));
+                    else if (format == BatchFormat.Csv) ParseCsv(block, sink, scratch);
+                    else ParseJsonLines(block, sink);
+                    sink.Drain();
+                    (block.Results, block.Rejected, block.ResultsLength, block.RejectedLength, block.Tally) = sink.Finish();
+                    var spent = Stopwatch.GetTimestamp() - clock;
+                    timings.AddParse(spent - sink.ValidateTime - sink.FormatTime);
+                    timings.AddValidate(sink.ValidateTime);
+                    timings.AddFormat(sink.FormatTime);
                 }
                 catch (Exception e) { block.Error = e; }
                 finally
@@ -202,13 +194,105 @@ public static class ParallelBatchCheck
                     block.Done.Set();
                 }
             }
+            sink.Dispose();
         }
 
-        private void ParseCsv(Block block, List<BatchItem> items)
+        /// <summary>A worker's items on their way out: validated and formatted every <see cref="ItemsPerDrain"/> items.</summary>
+        private sealed class Sink(RunState run) : IDisposable
+        {
+            private readonly MemoryStream _results = new(1 << 20), _rejected = new(1 << 12);
+            private StreamWriter? _resultsWriter, _rejectedWriter;
+            private BatchTally _tally = new();
+            public readonly List<BatchItem> Items = new(ItemsPerDrain * 2);
+            public long ValidateTime, FormatTime;
+
+            public void Start()
+            {
+                _resultsWriter ??= new StreamWriter(_results, Utf8, 1 << 14, leaveOpen: true);
+                _rejectedWriter ??= new StreamWriter(_rejected, Utf8, 1 << 12, leaveOpen: true);
+                _results.SetLength(0);
+                _rejected.SetLength(0);
+                _tally = new BatchTally();
+                Items.Clear();
+                ValidateTime = FormatTime = 0;
+            }
+
+            /// <summary>Drops what this block wrote so far (the Sylvan pass gave way to the line-by-line one).</summary>
+            public void Restart()
+            {
+                _resultsWriter!.Flush();
+                _rejectedWriter!.Flush();
+                var (v, f) = (ValidateTime, FormatTime);
+                Start();
+                (ValidateTime, FormatTime) = (v, f);
+            }
+
+            public void MaybeDrain()
+            {
+                if (Items.Count >= ItemsPerDrain) Drain();
+            }
+
+            public void Drain()
+            {
+                var clock = Stopwatch.GetTimestamp();
+                var results = new ValidationResult?[Items.Count];
+                for (var k = 0; k < Items.Count; k++)
+                    if (Items[k] is BatchClaim c) results[k] = run.Validator.Validate(c.Claim);
+                var validated = Stopwatch.GetTimestamp();
+                for (var k = 0; k < Items.Count; k++)
+                    BatchCheck.WriteItem(Items[k], results[k], _resultsWriter!, _rejectedWriter!, false, run.IncludeInfo, _tally);
+                Items.Clear();
+                var formatted = Stopwatch.GetTimestamp();
+                ValidateTime += validated - clock;
+                FormatTime += formatted - validated;
+            }
+
+            public (byte[], byte[], int, int, BatchTally) Finish()
+            {
+                _resultsWriter!.Flush();
+                _rejectedWriter!.Flush();
+                var (r, rl) = Copy(_results);
+                var (j, jl) = Copy(_rejected);
+                return (r, j, rl, jl, _tally);
+            }
+
+            public void Dispose()
+            {
+                _resultsWriter?.Dispose();
+                _rejectedWriter?.Dispose();
+            }
+        }
+
+        public ClaimValidator Validator => validator;
+
+        public bool IncludeInfo => includeInfo;
+
+        private static (byte[], int) Copy(MemoryStream bytes)
+        {
+            var length = (int)bytes.Length;
+            var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+            bytes.GetBuffer().AsSpan(0, length).CopyTo(copy);
+            return (copy, length);
+        }
+
+        /// <summary>A worker's decode buffer and Sylvan buffer, grown when a block needs more, never per block.</summary>
+        private sealed class Scratch
+        {
+            public char[] Chars = new char[BatchLimits.MaxLineChars];
+            public readonly char[] Csv = new char[1 << 16];
+
+            public char[] CharsFor(int bytes)
+            {
+                var need = Utf8.GetMaxCharCount(bytes);
+                if (Chars.Length < need) Chars = new char[Math.Max(need, Chars.Length * 2)];
+                return Chars;
+            }
+        }
+
+        private void ParseCsv(Block block, Sink sink, Scratch scratch)
         {
             var bytes = block.Data.AsSpan(block.Offset, block.Length);
-            var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, Utf8.GetMaxCharCount(bytes.Length)));
-            try
+            var chars = scratch.CharsFor(bytes.Length);
             {
                 var count = Utf8.GetChars(bytes, chars);
                 // Sylvan splits RFC 4180 records, where a quoted field may hold a line break: the batch contract rejects
@@ -216,16 +300,19 @@ public static class ParallelBatchCheck
                 // CR it reads CRLF as CR + a line starting with LF. A block without a quote and without a lone CR is one
                 // record a line, so Sylvan reads it (checked: as many records as lines); any other block goes line by
                 // line through the reference splitter (LineSource + the quoting rules of BatchReader).
-                if (bytes.IndexOf((byte)'"') < 0 && !HasLoneCr(bytes) && TryCsvWithSylvan(block, chars, count, items)) return;
-                items.Clear();
+                if (bytes.IndexOf((byte)'"') < 0 && !HasLoneCr(bytes) && TryCsvWithSylvan(block, chars, count, sink, scratch.Csv)) return;
+                sink.Restart();
                 var claims = new BatchReader.CsvClaims(_width, defaultSetting);
                 var lines = new LineSource(new CharArrayReader(chars, count));
                 var number = block.FirstLine;
-                while (lines.Next(out var line)) claims.Add(number++, line, items);
-                claims.End(items);
+                while (lines.Next(out var line))
+                {
+                    claims.Add(number++, line, sink.Items);
+                    sink.MaybeDrain();
+                }
+                claims.End(sink.Items);
                 if (number - block.FirstLine != block.Lines) throw new InvalidOperationException($"block at line {block.FirstLine}: {number - block.FirstLine} lines read, {block.Lines} cut");
             }
-            finally { ArrayPool<char>.Shared.Return(chars); }
         }
 
         private static bool HasLoneCr(ReadOnlySpan<byte> bytes)
@@ -234,12 +321,12 @@ public static class ParallelBatchCheck
             return cr > 0 && cr != bytes.Count("\r\n"u8);
         }
 
-        private bool TryCsvWithSylvan(Block block, char[] chars, int count, List<BatchItem> items)
+        private bool TryCsvWithSylvan(Block block, char[] chars, int count, Sink sink, char[] buffer)
         {
             var claims = new BatchReader.CsvClaims(_width, defaultSetting);
-            using var csv = CsvDataReader.Create(new CharArrayReader(chars, count), new CsvDataReaderOptions
+            using var csv = CsvDataReader.Create(new CharArrayReader(chars, count), buffer, new CsvDataReaderOptions
             {
-                HasHeaders = false, Delimiter = ',', BufferSize = 1 << 16, MaxBufferSize = MaxLineBytes + 16,
+                HasHeaders = false, Delimiter = ',', MaxBufferSize = MaxLineBytes + 16,
             });
             var rows = 0;
             while (csv.Read())
@@ -263,14 +350,15 @@ public static class ParallelBatchCheck
                         }
                     });
                 }
-                claims.Add(block.FirstLine + rows, line, items);
+                claims.Add(block.FirstLine + rows, line, sink.Items);
+                sink.MaybeDrain();
                 rows++;
             }
-            claims.End(items);
+            claims.End(sink.Items);
             return rows == block.Lines;
         }
 
-        private void ParseJsonLines(Block block, List<BatchItem> items)
+        private void ParseJsonLines(Block block, Sink sink)
         {
             var span = block.Data.AsSpan(block.Offset, block.Length);
             var number = block.FirstLine;
@@ -285,23 +373,13 @@ public static class ParallelBatchCheck
                 {
                     var lines = new int[claim.Lines.Count];
                     Array.Fill(lines, number);
-                    items.Add(new BatchClaim(claim, lines));
+                    sink.Items.Add(new BatchClaim(claim, lines));
                 }
-                else items.Add(BatchReader.JsonLine(number, tooLong ? null : Utf8.GetString(content), defaultSetting));
+                else sink.Items.Add(BatchReader.JsonLine(number, tooLong ? null : Utf8.GetString(content), defaultSetting));
+                sink.MaybeDrain();
                 number++;
             }
             if (number - block.FirstLine != block.Lines) throw new InvalidOperationException($"block at line {block.FirstLine}: {number - block.FirstLine} lines read, {block.Lines} cut");
-        }
-
-        private static (byte[], int) Encode(StringBuilder text)
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Utf8.GetMaxByteCount(text.Length)));
-            var encoder = Utf8.GetEncoder();
-            var written = 0;
-            foreach (var chunk in text.GetChunks())
-                written += encoder.GetBytes(chunk.Span, buffer.AsSpan(written), flush: false);
-            written += encoder.GetBytes([], buffer.AsSpan(written), flush: true);
-            return (buffer, written);
         }
 
         private void WriteOrdered(BlockingCollection<Block> ordered, Stream results, Stream rejected, CancellationToken token)
