@@ -19,6 +19,10 @@ public sealed class BatchOptions
     /// <summary>The setting of claims whose lines name none: <c>practitioner</c> (also ASCs) or <c>hospital</c>.</summary>
     public string DefaultSetting { get; set; } = "practitioner";
 
+    /// <summary>The engine for CSV and JSON Lines: <c>parallel</c> (issue 12: blocks parsed, validated and formatted on
+    /// every core) or <c>reference</c> (the streaming reader of issue 6, kept to compare against). 837 files always use the reference.</summary>
+    public string Engine { get; set; } = "parallel";
+
     /// <summary>Size of one staged output block (bytes); a chunk's output is a run of blocks of this size.</summary>
     public int PartBytes { get; set; } = 4 * 1024 * 1024;
 

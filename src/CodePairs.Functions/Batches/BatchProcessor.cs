@@ -34,6 +34,9 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>Test hook: called after each staged output part with (chunk, part count).</summary>
     internal Action<int, int>? AfterStage { get; set; }
 
+    /// <summary>Bench hook: where the parallel engine's time goes, summed over the chunks this processor ran.</summary>
+    internal BatchTimings? Timings { get; set; }
+
     /// <summary>Test and chaos hook: called at the protocol's crash points (<see cref="CrashPoints"/>), e.g. to die there.</summary>
     internal Action<string>? AtPoint { get; set; }
 
@@ -191,19 +194,26 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
                 ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
                 : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
             var setting = Enum.Parse<CodePairs.Rules.Setting>(plan.DefaultSetting, ignoreCase: true);
-            var reader = new BatchReader(stream, format, setting, slice);
 
             using var results = Staged(prefix + BatchNames.Results, index, cancellationToken);
             using var rejected = Staged(prefix + BatchNames.Rejected, index, cancellationToken);
             var utf8 = new UTF8Encoding(false);
-            using (var resultsText = new StreamWriter(results, utf8, 1 << 16, leaveOpen: true))
-            using (var rejectedText = new StreamWriter(rejected, utf8, 1 << 16, leaveOpen: true))
+            if (index == 0)
             {
-                if (index == 0)
-                {
-                    resultsText.Write(BatchCheck.ResultHeaderFor(format) + "\r\n");
-                    rejectedText.Write(BatchCheck.RejectedHeaderFor(format) + "\r\n");
-                }
+                results.Write(utf8.GetBytes(BatchCheck.ResultHeaderFor(format) + "\r\n"));
+                rejected.Write(utf8.GetBytes(BatchCheck.RejectedHeaderFor(format) + "\r\n"));
+            }
+            if (format != BatchFormat.X12 && !string.Equals(_options.Engine, "reference", StringComparison.OrdinalIgnoreCase))
+            {
+                // Blocks of whole lines parsed, validated and formatted on every core, written in order (issue 12).
+                summary = ParallelBatchCheck.Run(stream, format, setting, slice, loaded.Validator, results, rejected, timings: Timings,
+                    cancellationToken: cancellationToken);
+            }
+            else
+            {
+                var reader = new BatchReader(stream, format, setting, slice);
+                using var resultsText = new StreamWriter(results, utf8, 1 << 16, leaveOpen: true);
+                using var rejectedText = new StreamWriter(rejected, utf8, 1 << 16, leaveOpen: true);
                 summary = BatchCheck.Run(reader, loaded.Validator, resultsText, rejectedText, cancellationToken: cancellationToken);
             }
             results.Complete();
@@ -283,7 +293,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
                 FileProblems = chunks.Sum(c => c.FileProblems),
             };
         await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
-        await WriteStatus(plan, BatchState.Completed, null, cancellationToken);
+        await WriteStatus(plan, BatchState.Completed, null, cancellationToken, linesIn, validated + rejected);
         Log.BatchCompleted(logger, plan.Input.ETag, linesIn, validated, rejected, elapsed);
         return true;
     }
@@ -398,10 +408,13 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         return status with { LinesProcessed = processed, ChunksDone = done };
     }
 
-    private async Task WriteStatus(BatchPlan plan, BatchState state, string? error, CancellationToken cancellationToken)
+    /// <summary>Writes status.json; a finished batch's shows the lines it read and processed, and every chunk done.</summary>
+    private async Task WriteStatus(BatchPlan plan, BatchState state, string? error, CancellationToken cancellationToken,
+        long? linesIn = null, long linesProcessed = 0)
     {
-        var status = new BatchStatusView(plan.Id, state, plan.Input, Outputs(plan.Input), plan.LinesIn >= 0 ? plan.LinesIn : null, 0,
-            plan.Chunks.Count, 0, time.GetUtcNow(), error);
+        var finished = state == BatchState.Completed;
+        var status = new BatchStatusView(plan.Id, state, plan.Input, Outputs(plan.Input), linesIn ?? (plan.LinesIn >= 0 ? plan.LinesIn : null),
+            linesProcessed, plan.Chunks.Count, finished ? plan.Chunks.Count : 0, time.GetUtcNow(), error);
         await Output.GetBlobClient(BatchNames.Prefix(plan.Input.Name, plan.Input.ETag) + BatchNames.Status).UploadAsync(Json(status), overwrite: true, cancellationToken);
     }
 

@@ -89,11 +89,8 @@ public static class BatchCheck
     public static BatchSummary Run(BatchReader reader, ClaimValidator validator, TextWriter results, TextWriter? rejected,
         bool includeInfo = false, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var tablesUsed = new SortedSet<string>(StringComparer.Ordinal);
-        int claims = 0, clean = 0, withFindings = 0, validated = 0, rejectedLines = 0, problems = 0, notChecked = 0;
         var x12 = reader.Format == BatchFormat.X12;
-        var byKind = new Dictionary<string, int>();
-        var bySeverity = new Dictionary<string, int>();
+        var tally = new BatchTally();
         var lastReport = 0;
         // Three stages on their own threads, in order: parse, validate, write. The validator is thread-safe and each
         // stage hands whole chunks on, so a 2-core machine overlaps parsing with validation.
@@ -101,62 +98,7 @@ public static class BatchCheck
         {
             cancellationToken.ThrowIfCancellationRequested();
             for (var k = 0; k < chunk.Items.Count; k++)
-            {
-                switch (chunk.Items[k])
-                {
-                    case BatchProblem p when rejected is not null:
-                        problems++;
-                        Rejected(rejected, x12, p.Line, null, null, p.Reason);
-                        break;
-                    case BatchProblem p:
-                        problems++;
-                        Row(results, x12, null, null, Number(p.Line), "rejected", "", "", "", "", "", "", "", p.Reason);
-                        break;
-                    case BatchRejection r when rejected is not null:
-                        rejectedLines++;
-                        Rejected(rejected, x12, r.Line, r.ClaimId, r.ClaimSegment, r.Reason);
-                        break;
-                    case BatchRejection r:
-                        rejectedLines++;
-                        Row(results, x12, r.ClaimId, r.ClaimSegment, Number(r.Line), "rejected", "", "", "", "", "", "", "", r.Reason);
-                        break;
-                    case BatchClaim c:
-                        claims++;
-                        // Input lines, not claim lines: a JSON line holds a whole claim; an 837 counts claims.
-                        validated += c.X12 is null ? InputLineCount(c) : 1;
-                        var info = c.X12;
-                        var result = chunk.Results[k]!;
-                        foreach (var source in result.TablesUsed) tablesUsed.Add(source.ToString());
-                        foreach (var f in result.Findings)
-                        {
-                            if (f.Severity < Severity.Warning && !includeInfo) continue;
-                            var kind = KindName(f.Kind);
-                            var severity = SeverityName(f.Severity);
-                            byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
-                            bySeverity[severity] = bySeverity.GetValueOrDefault(severity) + 1;
-                            Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, info is null ? InputLines(c, f.Lines) : X12Results.LineSegments(c.InputLines, f.Lines),
-                                "finding", severity, kind, f.Rule,
-                                info is null ? string.Join(';', f.Lines) : X12Results.ClaimLines(info, f.Lines),
-                                info is null ? string.Join(';', f.DeniedLines) : X12Results.ClaimLines(info, f.DeniedLines),
-                                string.Join(';', f.Codes), f.Source?.ToString() ?? "", info is null ? f.Message : X12Results.Message(info, c.Claim, f));
-                        }
-                        if (result.Clean)
-                        {
-                            clean++;
-                            Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, InputLines(c, null), "clean", "", "", "", "", "", "",
-                                string.Join(';', result.TablesUsed.Select(s => s.ToString())), info is null ? "" : X12Results.CleanMessage(info));
-                        }
-                        else withFindings++;
-                        if (info is not null)
-                        {
-                            // A service line that was read but not checked is a row of its own: never a silent pass.
-                            foreach (var n in info.NotChecked)
-                                Row(results, x12, c.Claim.ClaimId, info.ClaimSegment, Number(n.Segment), "not-checked", "", "", "", Number(n.Line), "", n.Code, "", n.Reason);
-                            notChecked += info.NotChecked.Count;
-                        }
-                        break;
-                }
-            }
+                WriteItem(chunk.Items[k], chunk.Results[k], results, rejected, x12, includeInfo, tally);
             if (progress is not null && chunk.LinesRead - lastReport >= 100_000)
             {
                 lastReport = chunk.LinesRead;
@@ -165,13 +107,70 @@ public static class BatchCheck
         }
         results.Flush();
         rejected?.Flush();
-        return new BatchSummary
+        return tally.Summary(x12, reader.LinesRead, reader.ServiceLinesRead);
+    }
+
+    /// <summary>
+    /// Writes the rows of one item (a claim with its validation result, a rejected line, a file problem) and counts
+    /// them in <paramref name="tally"/>: the one formatting both batch engines use, so their output is the same bytes.
+    /// </summary>
+    internal static void WriteItem(BatchItem item, ValidationResult? result, TextWriter results, TextWriter? rejected, bool x12, bool includeInfo,
+        BatchTally tally)
+    {
+        switch (item)
         {
-            Unit = x12 ? "claim" : "line", ServiceLines = reader.ServiceLinesRead, ServiceLinesNotChecked = notChecked, FileProblems = problems,
-            Claims = claims, ClaimsClean = clean, ClaimsWithFindings = withFindings,
-            LinesIn = reader.LinesRead, LinesValidated = validated, LinesRejected = rejectedLines,
-            FindingsByKind = byKind, FindingsBySeverity = bySeverity, TablesUsed = tablesUsed.ToArray(),
-        };
+            case BatchProblem p when rejected is not null:
+                tally.Problems++;
+                Rejected(rejected, x12, p.Line, null, null, p.Reason);
+                break;
+            case BatchProblem p:
+                tally.Problems++;
+                Row(results, x12, null, null, Number(p.Line), "rejected", "", "", "", "", "", "", "", p.Reason);
+                break;
+            case BatchRejection r when rejected is not null:
+                tally.RejectedLines++;
+                Rejected(rejected, x12, r.Line, r.ClaimId, r.ClaimSegment, r.Reason);
+                break;
+            case BatchRejection r:
+                tally.RejectedLines++;
+                Row(results, x12, r.ClaimId, r.ClaimSegment, Number(r.Line), "rejected", "", "", "", "", "", "", "", r.Reason);
+                break;
+            case BatchClaim c:
+                tally.Claims++;
+                // Input lines, not claim lines: a JSON line holds a whole claim; an 837 counts claims.
+                tally.Validated += c.X12 is null ? InputLineCount(c) : 1;
+                var info = c.X12;
+                ArgumentNullException.ThrowIfNull(result);
+                foreach (var source in result.TablesUsed) tally.TablesUsed.Add(source.ToString());
+                foreach (var f in result.Findings)
+                {
+                    if (f.Severity < Severity.Warning && !includeInfo) continue;
+                    var kind = KindName(f.Kind);
+                    var severity = SeverityName(f.Severity);
+                    tally.ByKind[kind] = tally.ByKind.GetValueOrDefault(kind) + 1;
+                    tally.BySeverity[severity] = tally.BySeverity.GetValueOrDefault(severity) + 1;
+                    Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, info is null ? InputLines(c, f.Lines) : X12Results.LineSegments(c.InputLines, f.Lines),
+                        "finding", severity, kind, f.Rule,
+                        info is null ? string.Join(';', f.Lines) : X12Results.ClaimLines(info, f.Lines),
+                        info is null ? string.Join(';', f.DeniedLines) : X12Results.ClaimLines(info, f.DeniedLines),
+                        string.Join(';', f.Codes), f.Source?.ToString() ?? "", info is null ? f.Message : X12Results.Message(info, c.Claim, f));
+                }
+                if (result.Clean)
+                {
+                    tally.Clean++;
+                    Row(results, x12, c.Claim.ClaimId, info?.ClaimSegment, InputLines(c, null), "clean", "", "", "", "", "", "",
+                        string.Join(';', result.TablesUsed.Select(s => s.ToString())), info is null ? "" : X12Results.CleanMessage(info));
+                }
+                else tally.WithFindings++;
+                if (info is not null)
+                {
+                    // A service line that was read but not checked is a row of its own: never a silent pass.
+                    foreach (var n in info.NotChecked)
+                        Row(results, x12, c.Claim.ClaimId, info.ClaimSegment, Number(n.Segment), "not-checked", "", "", "", Number(n.Line), "", n.Code, "", n.Reason);
+                    tally.NotChecked += info.NotChecked.Count;
+                }
+                break;
+        }
     }
 
     private sealed record Chunk(List<BatchItem> Items, int LinesRead)
@@ -326,4 +325,30 @@ public static class BatchCheck
         w.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
         w.Write('"');
     }
+}
+
+/// <summary>What the rows written so far add up to (one per run, or one per block of the parallel engine, merged in order).</summary>
+internal sealed class BatchTally
+{
+    public int Claims, Clean, WithFindings, Validated, RejectedLines, Problems, NotChecked;
+    public readonly Dictionary<string, int> ByKind = [];
+    public readonly Dictionary<string, int> BySeverity = [];
+    public readonly SortedSet<string> TablesUsed = new(StringComparer.Ordinal);
+
+    public void Add(BatchTally other)
+    {
+        Claims += other.Claims; Clean += other.Clean; WithFindings += other.WithFindings; Validated += other.Validated;
+        RejectedLines += other.RejectedLines; Problems += other.Problems; NotChecked += other.NotChecked;
+        foreach (var (k, v) in other.ByKind) ByKind[k] = ByKind.GetValueOrDefault(k) + v;
+        foreach (var (k, v) in other.BySeverity) BySeverity[k] = BySeverity.GetValueOrDefault(k) + v;
+        TablesUsed.UnionWith(other.TablesUsed);
+    }
+
+    public BatchSummary Summary(bool x12, int linesIn, int serviceLines) => new()
+    {
+        Unit = x12 ? "claim" : "line", ServiceLines = serviceLines, ServiceLinesNotChecked = NotChecked, FileProblems = Problems,
+        Claims = Claims, ClaimsClean = Clean, ClaimsWithFindings = WithFindings,
+        LinesIn = linesIn, LinesValidated = Validated, LinesRejected = RejectedLines,
+        FindingsByKind = ByKind, FindingsBySeverity = BySeverity, TablesUsed = TablesUsed.ToArray(),
+    };
 }

@@ -62,8 +62,6 @@ public sealed class BatchReader
     private readonly Setting _defaultSetting;
     private readonly BatchSlice? _slice;
     private int _lineNumber;
-    private string? _lastDateText;
-    private DateOnly _lastDate;
 
     public BatchReader(Stream input, BatchFormat format, Setting defaultSetting = Setting.Practitioner)
         : this(input, format, defaultSetting, null)
@@ -154,19 +152,22 @@ public sealed class BatchReader
 
     private IEnumerable<BatchItem> ReadJsonLines()
     {
-        while (NextLine(out var line, out var number))
-        {
-            if (line is null) { yield return TooLong(number, null); continue; }
-            if (string.IsNullOrWhiteSpace(line)) { yield return new BatchRejection(number, null, "empty line"); continue; }
-            ClaimInput? input = null;
-            string? error = null;
-            try { input = JsonSerializer.Deserialize<ClaimInput>(line); }
-            catch (JsonException e) { error = $"not a JSON claim: {e.Message}"; }
-            if (input is null) { yield return new BatchRejection(number, null, error ?? "not a JSON claim"); continue; }
-            var (claim, errors) = ClaimParser.Parse(input, _defaultSetting);
-            if (claim is null) yield return new BatchRejection(number, Safe(input.ClaimId), string.Join("; ", errors));
-            else yield return new BatchClaim(claim, Enumerable.Repeat(number, claim.Lines.Count).ToArray());
-        }
+        while (NextLine(out var line, out var number)) yield return JsonLine(number, line, _defaultSetting);
+    }
+
+    /// <summary>One JSON line (null: past the length cap) as the reference path reads it: serializer + <see cref="ClaimParser"/>.</summary>
+    internal static BatchItem JsonLine(int number, string? line, Setting defaultSetting)
+    {
+        if (line is null) return TooLong(number, null);
+        if (string.IsNullOrWhiteSpace(line)) return new BatchRejection(number, null, "empty line");
+        ClaimInput? input = null;
+        string? error = null;
+        try { input = JsonSerializer.Deserialize<ClaimInput>(line); }
+        catch (JsonException e) { error = $"not a JSON claim: {e.Message}"; }
+        if (input is null) return new BatchRejection(number, null, error ?? "not a JSON claim");
+        var (claim, errors) = ClaimParser.Parse(input, defaultSetting);
+        if (claim is null) return new BatchRejection(number, Safe(input.ClaimId), string.Join("; ", errors));
+        return new BatchClaim(claim, Enumerable.Repeat(number, claim.Lines.Count).ToArray());
     }
 
     private IEnumerable<BatchItem> ReadCsv()
@@ -182,12 +183,39 @@ public sealed class BatchReader
             _lineNumber = (_slice?.FirstLineNumber ?? 1);
         }
 
-        var pending = new List<Row>(ClaimLimits.MaxLines);
-        string? pendingId = null;
-        string? overflowId = null; // a claim cut off at the line limit: its further lines are rejected as they come
+        var claims = new CsvClaims(width, _defaultSetting);
+        var items = new List<BatchItem>();
         while (true)
         {
             var more = NextLine(out var line, out var number);
+            if (more) claims.Add(number, line, items);
+            else claims.End(items);
+            foreach (var item in items) yield return item;
+            items.Clear();
+            if (!more) yield break;
+        }
+    }
+
+    /// <summary>
+    /// CSV data lines to claims: consecutive lines with the same claim_id form one claim, a claim past
+    /// <see cref="ClaimLimits.MaxLines"/> lines is rejected at once (and every further line of it), a line that cannot be
+    /// split is rejected. Fed line by line (null text: past the length cap); both batch engines group through it.
+    /// </summary>
+    internal sealed class CsvClaims(int width, Setting defaultSetting)
+    {
+        private readonly List<Row> _pending = new(ClaimLimits.MaxLines);
+        private string? _pendingId;
+        private string? _overflowId; // a claim cut off at the line limit: its further lines are rejected as they come
+        private string? _lastDateText;
+        private DateOnly _lastDate;
+
+        public void Add(int number, string? line, List<BatchItem> output) => Step(true, number, line, output);
+
+        /// <summary>The end of the lines (of the file, or of a block cut where no claim can continue).</summary>
+        public void End(List<BatchItem> output) => Step(false, 0, null, output);
+
+        private void Step(bool more, int number, string? line, List<BatchItem> output)
+        {
             Row row = default;
             var ok = false;
             string? reason = null;
@@ -215,32 +243,97 @@ public sealed class BatchReader
                 }
             }
             // A claim ends at a different claim_id, at a line that cannot be split, or at the end of the file.
-            var sameClaim = ok && pendingId is not null && row.Field(0).SequenceEqual(pendingId);
-            if (ok && overflowId is not null && row.Field(0).SequenceEqual(overflowId))
+            var sameClaim = ok && _pendingId is not null && row.Field(0).SequenceEqual(_pendingId);
+            if (ok && _overflowId is not null && row.Field(0).SequenceEqual(_overflowId))
             {
-                yield return new BatchRejection(number, Safe(overflowId), ClaimTooLongReason);
-                continue;
+                output.Add(new BatchRejection(number, Safe(_overflowId), ClaimTooLongReason));
+                return;
             }
-            overflowId = null;
-            if (sameClaim && pending.Count == ClaimLimits.MaxLines)
+            _overflowId = null;
+            if (sameClaim && _pending.Count == ClaimLimits.MaxLines)
             {
                 // One line past the limit: the claim is rejected now, its lines so far and every further one, unheld.
-                foreach (var held in pending) yield return new BatchRejection(held.Line, Safe(pendingId), ClaimTooLongReason);
-                pending.Clear();
-                overflowId = pendingId;
-                pendingId = null;
-                yield return new BatchRejection(number, Safe(overflowId), ClaimTooLongReason);
-                continue;
+                foreach (var held in _pending) output.Add(new BatchRejection(held.Line, Safe(_pendingId), ClaimTooLongReason));
+                _pending.Clear();
+                _overflowId = _pendingId;
+                _pendingId = null;
+                output.Add(new BatchRejection(number, Safe(_overflowId), ClaimTooLongReason));
+                return;
             }
-            if (pending.Count > 0 && !sameClaim)
+            if (_pending.Count > 0 && !sameClaim)
             {
-                foreach (var item in Claim(pendingId!, pending, width)) yield return item;
-                pending.Clear();
+                Claim(_pendingId!, _pending, output);
+                _pending.Clear();
             }
-            if (!more) yield break;
-            if (!ok) { yield return new BatchRejection(number, null, reason!); continue; }
-            if (!sameClaim) pendingId = row.Field(0).ToString();
-            pending.Add(row);
+            if (!more) return;
+            if (!ok) { output.Add(new BatchRejection(number, null, reason!)); return; }
+            if (!sameClaim) _pendingId = row.Field(0).ToString();
+            _pending.Add(row);
+        }
+
+        private void Claim(string claimId, List<Row> rows, List<BatchItem> output)
+        {
+            // Parsed directly from the fields (no intermediate ClaimInput): this is the hot path of a batch run. The
+            // checks and messages are those of ClaimParser, naming the CSV column.
+            Dictionary<int, string>? rejected = null;
+            void Reject(int k, string reason)
+            {
+                rejected ??= [];
+                rejected[k] = rejected.TryGetValue(k, out var r) ? $"{r}; {reason}" : reason;
+            }
+            string? setting = null;
+            var lines = new ClaimLine[rows.Count];
+            var claimDate = DateOnly.MaxValue;
+            var mods = new Modifier[Modifier.MaxPerLine];
+            for (var k = 0; k < rows.Count; k++)
+            {
+                var f = rows[k];
+                var dateSpan = f.Field(1);
+                DateOnly date = default;
+                if (dateSpan.IsEmpty) Reject(k, "date_of_service: is empty");
+                else if (_lastDateText is not null && dateSpan.SequenceEqual(_lastDateText)) date = _lastDate; // lines of a file share few dates
+                else if (!ClaimParser.TryParseDate(dateSpan.ToString(), out date, out var dateError)) Reject(k, $"date_of_service: {dateError}");
+                else (_lastDateText, _lastDate) = (dateSpan.ToString(), date);
+                if (date != default && date < claimDate) claimDate = date;
+                if (!HcpcsCode.TryParse(f.Field(2), out var code, out var codeError)) Reject(k, $"code: {codeError}");
+                var count = 0;
+                for (var m = 0; m < 4; m++)
+                {
+                    var text = f.Field(3 + m);
+                    if (text.IsEmpty) continue;
+                    if (Modifier.TryParse(text, out var modifier, out var modError)) mods[count++] = modifier;
+                    else Reject(k, $"mod{m + 1}: {modError}");
+                }
+                var unitsText = f.Field(7);
+                var units = 0;
+                if (unitsText.IsEmpty) Reject(k, "units: is empty");
+                else if (!int.TryParse(unitsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out units))
+                    Reject(k, $"units: '{Clip(unitsText.ToString(), 20)}' is not a whole number");
+                else if (units < 1 || units > ClaimLimits.MaxUnits) Reject(k, $"units: must be a whole number from 1 to {ClaimLimits.MaxUnits}; got {units}");
+                var s = width == 9 ? f.Field(8).ToString() : "";
+                if (s.Length > 0)
+                {
+                    if (!SettingNames.TryParse(s, out _)) Reject(k, $"setting: '{Clip(s, 20)}' is not a setting: use 'practitioner' or 'hospital'");
+                    else if (setting is null) setting = s;
+                    else if (!s.Equals(setting, StringComparison.OrdinalIgnoreCase)) Reject(k, $"setting: '{Clip(s, 20)}' differs from the claim's first line ('{setting}')");
+                }
+                if (rejected is null || !rejected.ContainsKey(k)) lines[k] = new ClaimLine(code, (count == 0 ? [] : mods.AsSpan(0, count).ToArray()), units, date);
+            }
+            if (rejected is null && claimId.Length > ClaimLimits.MaxClaimIdLength)
+                for (var k = 0; k < rows.Count; k++) Reject(k, $"claim_id: must be at most {ClaimLimits.MaxClaimIdLength} characters");
+            if (rejected is null)
+            {
+                var chosen = Setting.Practitioner;
+                if (setting is null || !SettingNames.TryParse(setting, out chosen)) chosen = defaultSetting;
+                var inputLines = new int[rows.Count];
+                for (var k = 0; k < rows.Count; k++) inputLines[k] = rows[k].Line;
+                output.Add(new BatchClaim(new Claim(chosen, claimDate, lines, claimId), inputLines));
+                return;
+            }
+            var firstBad = rows[rejected.Keys.Min()].Line;
+            for (var k = 0; k < rows.Count; k++)
+                output.Add(new BatchRejection(rows[k].Line, Safe(claimId),
+                    rejected.TryGetValue(k, out var reason) ? reason : $"not checked: line {firstBad} of the same claim was rejected"));
         }
     }
 
@@ -257,72 +350,7 @@ public sealed class BatchReader
         }
     }
 
-    private IEnumerable<BatchItem> Claim(string claimId, List<Row> rows, int width)
-    {
-        // Parsed directly from the fields (no intermediate ClaimInput): this is the hot path of a batch run. The
-        // checks and messages are those of ClaimParser, naming the CSV column.
-        Dictionary<int, string>? rejected = null;
-        void Reject(int k, string reason)
-        {
-            rejected ??= [];
-            rejected[k] = rejected.TryGetValue(k, out var r) ? $"{r}; {reason}" : reason;
-        }
-        string? setting = null;
-        var lines = new ClaimLine[rows.Count];
-        var claimDate = DateOnly.MaxValue;
-        var mods = new Modifier[Modifier.MaxPerLine];
-        for (var k = 0; k < rows.Count; k++)
-        {
-            var f = rows[k];
-            var dateSpan = f.Field(1);
-            DateOnly date = default;
-            if (dateSpan.IsEmpty) Reject(k, "date_of_service: is empty");
-            else if (_lastDateText is not null && dateSpan.SequenceEqual(_lastDateText)) date = _lastDate; // lines of a file share few dates
-            else if (!ClaimParser.TryParseDate(dateSpan.ToString(), out date, out var dateError)) Reject(k, $"date_of_service: {dateError}");
-            else (_lastDateText, _lastDate) = (dateSpan.ToString(), date);
-            if (date != default && date < claimDate) claimDate = date;
-            if (!HcpcsCode.TryParse(f.Field(2), out var code, out var codeError)) Reject(k, $"code: {codeError}");
-            var count = 0;
-            for (var m = 0; m < 4; m++)
-            {
-                var text = f.Field(3 + m);
-                if (text.IsEmpty) continue;
-                if (Modifier.TryParse(text, out var modifier, out var modError)) mods[count++] = modifier;
-                else Reject(k, $"mod{m + 1}: {modError}");
-            }
-            var unitsText = f.Field(7);
-            var units = 0;
-            if (unitsText.IsEmpty) Reject(k, "units: is empty");
-            else if (!int.TryParse(unitsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out units))
-                Reject(k, $"units: '{Clip(unitsText.ToString(), 20)}' is not a whole number");
-            else if (units < 1 || units > ClaimLimits.MaxUnits) Reject(k, $"units: must be a whole number from 1 to {ClaimLimits.MaxUnits}; got {units}");
-            var s = width == 9 ? f.Field(8).ToString() : "";
-            if (s.Length > 0)
-            {
-                if (!SettingNames.TryParse(s, out _)) Reject(k, $"setting: '{Clip(s, 20)}' is not a setting: use 'practitioner' or 'hospital'");
-                else if (setting is null) setting = s;
-                else if (!s.Equals(setting, StringComparison.OrdinalIgnoreCase)) Reject(k, $"setting: '{Clip(s, 20)}' differs from the claim's first line ('{setting}')");
-            }
-            if (rejected is null || !rejected.ContainsKey(k)) lines[k] = new ClaimLine(code, (count == 0 ? [] : mods.AsSpan(0, count).ToArray()), units, date);
-        }
-        if (rejected is null && claimId.Length > ClaimLimits.MaxClaimIdLength)
-            for (var k = 0; k < rows.Count; k++) Reject(k, $"claim_id: must be at most {ClaimLimits.MaxClaimIdLength} characters");
-        if (rejected is null)
-        {
-            var chosen = Setting.Practitioner;
-            if (setting is null || !SettingNames.TryParse(setting, out chosen)) chosen = _defaultSetting;
-            var inputLines = new int[rows.Count];
-            for (var k = 0; k < rows.Count; k++) inputLines[k] = rows[k].Line;
-            yield return new BatchClaim(new Claim(chosen, claimDate, lines, claimId), inputLines);
-            yield break;
-        }
-        var firstBad = rows[rejected.Keys.Min()].Line;
-        for (var k = 0; k < rows.Count; k++)
-            yield return new BatchRejection(rows[k].Line, Safe(claimId),
-                rejected.TryGetValue(k, out var reason) ? reason : $"not checked: line {firstBad} of the same claim was rejected");
-    }
-
-    private static readonly string TooLongReason = $"the line is longer than {BatchLimits.MaxLineChars:N0} characters; it was not read";
+    internal static readonly string TooLongReason = $"the line is longer than {BatchLimits.MaxLineChars:N0} characters; it was not read";
 
     private static readonly string ClaimTooLongReason =
         $"the claim has more than {ClaimLimits.MaxLines} lines; a claim may have at most {ClaimLimits.MaxLines}: none of its lines was checked";

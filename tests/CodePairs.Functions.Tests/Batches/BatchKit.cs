@@ -19,11 +19,11 @@ internal sealed class BatchKit
 
     /// <param name="faults">Installed on the processor's own Blob and Queue clients (the harness's clients stay fault-free).</param>
     public BatchKit(AzuriteFixture azurite, long chunkBytes = 64L * 1024 * 1024, int partBytes = 4 * 1024 * 1024, List<string>? logs = null,
-        FaultInjectionPolicy? faults = null)
+        FaultInjectionPolicy? faults = null, string engine = "parallel")
     {
         Options = new BatchOptions
         {
-            ChunkBytes = chunkBytes, PartBytes = partBytes,
+            ChunkBytes = chunkBytes, PartBytes = partBytes, Engine = engine,
             InputContainer = azurite.NewContainerName("bin"), OutputContainer = azurite.NewContainerName("bout"),
             ChunkQueue = "chunks-" + Guid.NewGuid().ToString("N")[..16],
         };

@@ -175,6 +175,71 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal((await reference.Summary(r)).LinesIn, (await kit.Summary(blob)).LinesIn);
     }
 
+    [Theory]
+    [InlineData("g.csv", false, 0L)]
+    [InlineData("g.csv", false, 96L * 1024)]
+    [InlineData("g.csv.gz", true, 0L)]
+    [InlineData("g.jsonl", false, 0L)]
+    public async Task TheParallelEngineWritesTheReferenceEnginesBytes(string name, bool gzip, long chunkBytes)
+    {
+        AzuriteFixture.RequireAzurite();
+        var csv = BatchKit.Generate(15_000, "\r\n");
+        var text = name.Contains(".jsonl", StringComparison.Ordinal) ? JsonLinesOf(csv) : csv;
+        var bytes = BatchKit.Utf8(text);
+        if (gzip) bytes = BatchKit.Gzip(bytes);
+        var chunk = chunkBytes > 0 ? chunkBytes : 64L * 1024 * 1024;
+        var reference = new BatchKit(azurite, chunkBytes: chunk, partBytes: 16 * 1024, engine: "reference");
+        var parallel = new BatchKit(azurite, chunkBytes: chunk, partBytes: 16 * 1024, engine: "parallel");
+        var r = await reference.Upload(name, bytes);
+        var p = await parallel.Upload(name, bytes);
+        var plan = await reference.Run(r);
+        await parallel.Run(p);
+        if (chunkBytes > 0) Assert.True(plan!.Chunks.Count > 2);
+        Assert.Equal(await reference.Read(r, "results.csv"), await parallel.Read(p, "results.csv"));
+        Assert.Equal(await reference.Read(r, "rejected.csv"), await parallel.Read(p, "rejected.csv"));
+        var (a, b) = (await reference.Summary(r), await parallel.Summary(p));
+        Assert.Equal((a.LinesIn, a.LinesValidated, a.LinesRejected, a.Claims, a.ClaimsClean, a.ClaimsWithFindings),
+            (b.LinesIn, b.LinesValidated, b.LinesRejected, b.Claims, b.ClaimsClean, b.ClaimsWithFindings));
+        Assert.Equal(a.FindingsByKind, b.FindingsByKind);
+        Assert.Equal(a.FindingsBySeverity, b.FindingsBySeverity);
+        Assert.Equal(a.TablesUsed, b.TablesUsed);
+        Assert.True(b.LinesRejected > 0 && b.ClaimsWithFindings > 0);
+    }
+
+    /// <summary>The same claims as JSON lines (one claim a line), with an empty line and a malformed one.</summary>
+    private static string JsonLinesOf(string csv)
+    {
+        var sb = new StringBuilder();
+        foreach (var claim in csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).GroupBy(f => f[0]))
+        {
+            sb.Append("{\"claimId\":\"").Append(claim.Key).Append("\",\"setting\":\"practitioner\",\"dateOfService\":\"2026-08-03\",\"lines\":[");
+            sb.AppendJoin(',', claim.Select(f => $"{{\"code\":\"{f[2]}\",\"modifiers\":[{(f[3].Length > 0 ? $"\"{f[3]}\"" : "")}],\"units\":{f[7]}}}"));
+            sb.Append("]}\n");
+            if (claim.Key == "C100") sb.Append("\n{\"claimId\":\"X\",\n");
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public async Task TheRawStatusOfAFinishedBatchShowsTheLinesProcessed()
+    {
+        AzuriteFixture.RequireAzurite();
+        foreach (var chunkBytes in new[] { 64L * 1024 * 1024, 128 * 1024 })
+        {
+            var kit = new BatchKit(azurite, chunkBytes: chunkBytes, partBytes: 16 * 1024);
+            var blob = await kit.Upload("done.csv", BatchKit.Utf8(BatchKit.Generate(20_000)));
+            var plan = await kit.Run(blob);
+            var summary = await kit.Summary(blob);
+            // status.json itself, not the view GetStatusAsync composes from the summary.
+            var raw = System.Text.Json.JsonSerializer.Deserialize<BatchStatusView>(await kit.Read(blob, BatchNames.Status), BatchJson.Options)!;
+            Assert.Equal(BatchState.Completed, raw.Status);
+            Assert.Equal(summary.LinesIn, raw.LinesIn);
+            Assert.Equal(summary.LinesIn, raw.LinesProcessed);
+            Assert.True(raw.LinesProcessed > 20_000);
+            Assert.Equal((plan!.Chunks.Count, plan.Chunks.Count), (raw.Chunks, raw.ChunksDone));
+        }
+    }
+
     [Fact]
     public async Task AChunkCancelledMidwayIsRedoneAndTheBatchCommitsOnce()
     {
