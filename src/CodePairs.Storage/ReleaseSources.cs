@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CodePairs.Rules;
 
 namespace CodePairs.Storage;
 
@@ -113,7 +114,7 @@ public sealed class UrlSource(Func<HttpClient> httpClient, BlobServiceClient blo
     }
 
     /// <summary>Passes bytes through, hashing them, and fails once more than the cap has been read.</summary>
-    private sealed class CappedHashingStream(Stream inner, long cap, IncrementalHash hash, string fileName) : ForwardReadStream
+    private sealed class CappedHashingStream(Stream inner, long cap, IncrementalHash hash, string fileName) : ReadOnlyStream
     {
         public long BytesRead { get; private set; }
         public override long Position { get => BytesRead; set => throw new NotSupportedException(); }

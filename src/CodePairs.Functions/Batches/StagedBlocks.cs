@@ -1,5 +1,6 @@
 using System.Buffers;
 using Azure.Storage.Blobs.Specialized;
+using CodePairs.Rules;
 
 namespace CodePairs.Functions.Batches;
 
@@ -88,7 +89,7 @@ internal sealed class StagedBlocks(BlockBlobClient blob, int chunk, int partByte
 }
 
 /// <summary>Reads at most <c>length</c> bytes of an inner stream (one chunk's byte range).</summary>
-internal sealed class BoundedStream(Stream inner, long length) : ForwardReadStream
+internal sealed class BoundedStream(Stream inner, long length) : ReadOnlyStream
 {
     private long _left = length;
 
@@ -112,7 +113,7 @@ internal sealed class BoundedStream(Stream inner, long length) : ForwardReadStre
 /// Reads an inner stream ahead in blocks on a background task (two blocks buffered), so the blob download overlaps the
 /// synchronous parsing that consumes it. Memory: at most three blocks.
 /// </summary>
-internal sealed class ReadAheadStream : ForwardReadStream
+internal sealed class ReadAheadStream : ReadOnlyStream
 {
     private readonly System.Threading.Channels.Channel<(byte[] Buffer, int Length)> _blocks =
         System.Threading.Channels.Channel.CreateBounded<(byte[], int)>(new System.Threading.Channels.BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });

@@ -1,3 +1,5 @@
+using CodePairs.Rules;
+
 namespace CodePairs.Functions.Batches;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace CodePairs.Functions.Batches;
 /// Content-Length (chunked) that passes <c>maxBytes</c> stops with <see cref="SubmitBodyTooLargeException"/> before
 /// the upload commits, so the cap holds whatever the headers say.
 /// </summary>
-internal sealed class SubmitBodyStream(Stream body, long maxBytes) : ForwardReadStream
+internal sealed class SubmitBodyStream(Stream body, long maxBytes) : ReadOnlyStream
 {
     private long _read;
 

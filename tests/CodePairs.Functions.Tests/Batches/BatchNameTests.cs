@@ -175,7 +175,7 @@ public class BatchNameTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixtu
                 $$"""{"FunctionId":"Host.Functions.ValidateBatchBlob","ContainerName":{{System.Text.Json.JsonSerializer.Serialize(other)}},"BlobName":"victim.csv","ETag":"\"{{etag}}\""}""",
                 CancellationToken.None);
         Assert.Equal(before, (await kit.Summary(victim)).Status); // no forged message failed someone's batch
-        Assert.Equal(global::CodePairs.Functions.Batches.BatchState.Completed, before);
+        Assert.Equal(BatchState.Completed, before);
         Assert.Contains(logs, l => l.Contains("refused: the container is not the batch input container", StringComparison.Ordinal));
     }
 

@@ -41,7 +41,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Equal("8,,\"expected 8 comma-separated columns, found 7\"", byLine[8]);
 
         var results = (await kit.Read(blob, "results.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(global::CodePairs.Rules.Batch.BatchCheck.ResultHeader, results[0]);
+        Assert.Equal(CodePairs.Rules.Batch.BatchCheck.ResultHeader, results[0]);
         Assert.Contains(results, r => r.StartsWith("A1,2;3,finding,", StringComparison.Ordinal) && r.Contains(",ptp,", StringComparison.Ordinal));
         Assert.Contains("\"F,6\",9,clean,,,,,,,ptp-practitioner v322r0;aoc AOC_V2026Q3;mue-practitioner 2026-07-01,", results);
         Assert.Contains("G7,10,clean,,,,,,,ptp-practitioner v322r0;aoc AOC_V2026Q3;mue-practitioner 2026-07-01,", results);

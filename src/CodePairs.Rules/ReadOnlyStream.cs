@@ -1,7 +1,8 @@
-namespace CodePairs.Rules.Batch;
+namespace CodePairs.Rules;
 
-/// <summary>Base of the batch input's forward-only read streams (content check, gzip inflation): only reading is
-/// theirs to write; seeking, writing and length are not supported.</summary>
+/// <summary>Base of the forward-only read streams that wrap another (batch content check, gzip inflation, bounded and
+/// read-ahead staging, capped hashing of release files): only reading is theirs to write; seeking, writing and length
+/// are not supported.</summary>
 public abstract class ReadOnlyStream : Stream
 {
     public abstract override int Read(Span<byte> buffer);
