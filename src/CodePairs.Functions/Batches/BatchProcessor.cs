@@ -118,7 +118,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
                     return null; // a newer upload replaced it: its own event starts its own batch
                 }
             }
-            plan = new BatchPlan(id, batchInput, width, _options.ParsedDefaultSetting().ToString().ToLowerInvariant(), chunks, time.GetUtcNow());
+            plan = new BatchPlan(id, batchInput, width, _options.ParsedDefaultSetting(), chunks, time.GetUtcNow());
             try
             {
                 await Output.GetBlobClient(prefix + BatchNames.Plan).UploadAsync(Json(plan),
@@ -193,7 +193,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             var slice = format == BatchFormat.X12
                 ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
                 : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
-            var setting = Enum.Parse<CodePairs.Rules.Setting>(plan.DefaultSetting, ignoreCase: true);
+            var setting = plan.DefaultSetting;
 
             using var results = Staged(prefix + BatchNames.Results, index, cancellationToken);
             using var rejected = Staged(prefix + BatchNames.Rejected, index, cancellationToken);

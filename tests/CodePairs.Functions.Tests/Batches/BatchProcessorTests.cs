@@ -22,6 +22,24 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         "\"F,6\",2026-08-03,\"99291\",,,,,1\r\n" + // 9 quoted comma: clean claim
         "G7,2026-08-03,62323,,,,,1";               // 10 clean, no final newline
 
+    // The test rule set holds practitioner tables only: a hospital line is judged by none of them and says so.
+    [Theory]
+    [InlineData("practitioner", "practitioner", "mue-practitioner 2026-07-01", "No mue-hospital table is loaded")]
+    [InlineData("outpatient", "hospital", "No mue-hospital table is loaded", "mue-practitioner 2026-07-01")]
+    public async Task TheDefaultSettingIsKeptInThePlanByItsJsonNameAndJudgesLinesWithoutOne(string configured, string planned, string seen, string notSeen)
+    {
+        AzuriteFixture.RequireAzurite();
+        var kit = new BatchKit(azurite);
+        kit.Options.DefaultSetting = configured;
+        var blob = await kit.Upload("claims/default-setting.csv", BatchKit.Utf8(Header + "\nA1,2026-08-03,62323,,,,,1\n"));
+        await kit.Run(blob);
+
+        Assert.Contains($"\"defaultSetting\": \"{planned}\"", await kit.Read(blob, "plan.json"), StringComparison.Ordinal);
+        var results = await kit.Read(blob, "results.csv");
+        Assert.Contains(seen, results, StringComparison.Ordinal);
+        Assert.DoesNotContain(notSeen, results, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CsvWithBomAndCrlfWritesResultsRejectedLinesWithTheirNumbersAndASummaryThatAddsUp()
     {
