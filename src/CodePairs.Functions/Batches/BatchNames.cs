@@ -1,4 +1,4 @@
-using System.Text;
+using CodePairs.Storage.Batches;
 
 namespace CodePairs.Functions.Batches;
 
@@ -29,7 +29,7 @@ public static class BatchNames
     }
 
     /// <summary>Deterministic block id of output part <paramref name="part"/> of chunk <paramref name="chunk"/> (all ids have one length).</summary>
-    public static string BlockId(int chunk, int part) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"chunk-{chunk:D6}-{part:D6}"));
+    public static string BlockId(int chunk, int part) => BatchBlocks.Id(chunk, part);
 
     public const string Results = "results.csv";
     public const string Rejected = "rejected.csv";

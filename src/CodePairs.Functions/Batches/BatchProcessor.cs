@@ -8,6 +8,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using CodePairs.Functions.RuleSets;
+using CodePairs.Storage.Batches;
 using CodePairs.Rules.Batch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     TimeProvider time, ILogger<BatchProcessor> logger)
 {
     private readonly BatchOptions _options = options.Value;
+    private readonly IBatchOutputs _outputs = new BlobBatchOutputs(blobs.GetBlobContainerClient(options.Value.OutputContainer), BatchJson.Options);
 
     /// <summary>Test hook: called after each staged output part with (chunk, part count).</summary>
     internal Action<int, int>? AfterStage { get; set; }
@@ -45,6 +47,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
 
     public long MaxSubmitBytes => _options.MaxSubmitBytes;
 
+    /// <summary>The output container (the bench reads and deletes it).</summary>
     public BlobContainerClient Output => blobs.GetBlobContainerClient(_options.OutputContainer);
 
     /// <summary>
@@ -76,7 +79,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var etag = BatchNames.Tag(properties.ETag.ToString());
         var id = BatchNames.Id(input.Name, etag);
         var prefix = BatchNames.Prefix(input.Name, etag);
-        await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _outputs.CreateIfNotExistsAsync(cancellationToken);
         if (await Exists(prefix + BatchNames.Summary, cancellationToken))
         {
             Log.BatchAlreadyDone(logger, etag);
@@ -119,15 +122,8 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
                 }
             }
             plan = new BatchPlan(id, batchInput, width, _options.ParsedDefaultSetting(), chunks, time.GetUtcNow());
-            try
-            {
-                await Output.GetBlobClient(prefix + BatchNames.Plan).UploadAsync(Json(plan),
-                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
+            if (!await _outputs.TryCreateAsync(prefix + BatchNames.Plan, plan, cancellationToken))
                 plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
-            }
             AtPoint?.Invoke("planned");
             await WriteStatus(plan, BatchState.Running, null, cancellationToken);
             Log.BatchStarted(logger, etag, properties.ContentLength, plan.Chunks.Count);
@@ -244,10 +240,8 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var done = new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
             summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.TablesUsed, resultParts, rejectedParts,
             clock.ElapsedMilliseconds, summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems);
-        await Output.GetBlobClient(prefix + BatchNames.ChunkDone(index)).UploadAsync(Json(done), new BlobUploadOptions
-        {
-            Metadata = new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        }, cancellationToken);
+        await _outputs.WriteAsync(prefix + BatchNames.ChunkDone(index), done, cancellationToken,
+            new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Log.BatchChunkDone(logger, plan.Input.ETag, index, summary.LinesIn, summary.LinesRejected, clock.ElapsedMilliseconds);
         AtPoint?.Invoke("chunk-done");
         await TryCommitAsync(plan, cancellationToken);
@@ -257,22 +251,18 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     private async Task<bool> TryCommitAsync(BatchPlan plan, CancellationToken cancellationToken)
     {
         var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
-        var names = new List<string>();
-        await foreach (var item in Output.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix + BatchNames.ChunksFolder, cancellationToken))
-            names.Add(item.Name);
+        var names = await _outputs.ListAsync(prefix + BatchNames.ChunksFolder, metadata: false, cancellationToken);
         if (names.Count < plan.Chunks.Count) return false;
         var chunks = new List<ChunkDone>(plan.Chunks.Count);
         foreach (var chunk in plan.Chunks)
             chunks.Add(await ReadJson<ChunkDone>(prefix + BatchNames.ChunkDone(chunk.Index), cancellationToken)
                 ?? throw new InvalidOperationException($"chunk {chunk.Index} is listed but unreadable"));
 
-        await Output.GetBlockBlobClient(prefix + BatchNames.Results).CommitBlockListAsync(
-            chunks.SelectMany(c => Enumerable.Range(0, c.ResultParts).Select(p => BatchNames.BlockId(c.Index, p))),
-            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
+        await _outputs.CommitAsync(prefix + BatchNames.Results,
+            chunks.SelectMany(c => Enumerable.Range(0, c.ResultParts).Select(p => BatchNames.BlockId(c.Index, p))), CsvContentType, cancellationToken);
         AtPoint?.Invoke("results-committed");
-        await Output.GetBlockBlobClient(prefix + BatchNames.Rejected).CommitBlockListAsync(
-            chunks.SelectMany(c => Enumerable.Range(0, c.RejectedParts).Select(p => BatchNames.BlockId(c.Index, p))),
-            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" } }, cancellationToken);
+        await _outputs.CommitAsync(prefix + BatchNames.Rejected,
+            chunks.SelectMany(c => Enumerable.Range(0, c.RejectedParts).Select(p => BatchNames.BlockId(c.Index, p))), CsvContentType, cancellationToken);
 
         AtPoint?.Invoke("committed");
         long linesIn = chunks.Sum(c => c.LinesIn), validated = chunks.Sum(c => c.LinesValidated), rejected = chunks.Sum(c => c.LinesRejected);
@@ -292,7 +282,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
                 Unit = "claim", ServiceLines = chunks.Sum(c => c.ServiceLines), ServiceLinesNotChecked = chunks.Sum(c => c.ServiceLinesNotChecked),
                 FileProblems = chunks.Sum(c => c.FileProblems),
             };
-        await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary), overwrite: true, cancellationToken);
+        await _outputs.WriteAsync(prefix + BatchNames.Summary, summary, cancellationToken);
         await WriteStatus(plan, BatchState.Completed, null, cancellationToken, linesIn, validated + rejected);
         Log.BatchCompleted(logger, plan.Input.ETag, linesIn, validated, rejected, elapsed);
         return true;
@@ -305,24 +295,19 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// </summary>
     public async Task FailAsync(BatchInput input, string error, CancellationToken cancellationToken)
     {
-        await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _outputs.CreateIfNotExistsAsync(cancellationToken);
         var prefix = BatchNames.Prefix(input.Name, input.ETag);
         var now = time.GetUtcNow();
         var summary = new BatchSummaryDocument(BatchNames.Id(input.Name, input.ETag), BatchState.Failed, input, Outputs(input),
             0, 0, 0, 0, 0, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), [], 0, now, now, 0, 0, 0, error);
-        try
-        {
-            await Output.GetBlobClient(prefix + BatchNames.Summary).UploadAsync(Json(summary),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        if (!await _outputs.TryCreateAsync(prefix + BatchNames.Summary, summary, cancellationToken))
         {
             // Already finished (or failed) — or our own write whose response was lost: either way the first one stands.
             Log.BatchAlreadyDone(logger, input.ETag);
             return;
         }
-        await Output.GetBlobClient(prefix + BatchNames.Status).UploadAsync(Json(new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
-            null, 0, 0, 0, now, error)), overwrite: true, cancellationToken);
+        await _outputs.WriteAsync(prefix + BatchNames.Status, new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
+            null, 0, 0, 0, now, error), cancellationToken);
         Log.BatchFailed(logger, input.ETag);
     }
 
@@ -372,17 +357,10 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var gzip = extension.EndsWith(".gz", StringComparison.Ordinal);
         var input = new BatchInput(container.Name, name, etag, -1, BatchInputFormat.Name(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
-        await Output.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        try
-        {
-            await Output.GetBlobClient(BatchNames.Prefix(name, etag) + BatchNames.Status).UploadAsync(Json(status),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            // The name is new, so the status already there is our own: a retry after a lost response, or the batch
-            // already started by its BlobCreated event. Either way the batch is queued or further along.
-        }
+        await _outputs.CreateIfNotExistsAsync(cancellationToken);
+        // False when the status is already there: the name is new, so it is our own (a retry after a lost response, or
+        // the batch already started by its BlobCreated event). Either way the batch is queued or further along.
+        _ = await _outputs.TryCreateAsync(BatchNames.Prefix(name, etag) + BatchNames.Status, status, cancellationToken);
         return status;
     }
 
@@ -400,7 +378,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         if (await ReadJson<BatchStatusView>(prefix + BatchNames.Status, cancellationToken) is not { } status) return null;
         long processed = 0;
         var done = 0;
-        await foreach (var item in Output.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix + BatchNames.ChunksFolder, cancellationToken))
+        foreach (var item in await _outputs.ListAsync(prefix + BatchNames.ChunksFolder, metadata: true, cancellationToken))
         {
             done++;
             if (item.Metadata.TryGetValue("lines", out var l) && long.TryParse(l, out var n)) processed += n;
@@ -415,8 +393,10 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var finished = state == BatchState.Completed;
         var status = new BatchStatusView(plan.Id, state, plan.Input, Outputs(plan.Input), linesIn ?? (plan.LinesIn >= 0 ? plan.LinesIn : null),
             linesProcessed, plan.Chunks.Count, finished ? plan.Chunks.Count : 0, time.GetUtcNow(), error);
-        await Output.GetBlobClient(BatchNames.Prefix(plan.Input.Name, plan.Input.ETag) + BatchNames.Status).UploadAsync(Json(status), overwrite: true, cancellationToken);
+        await _outputs.WriteAsync(BatchNames.Prefix(plan.Input.Name, plan.Input.ETag) + BatchNames.Status, status, cancellationToken);
     }
+
+    private const string CsvContentType = "text/csv; charset=utf-8";
 
     private BatchOutputs Outputs(BatchInput input)
     {
@@ -428,10 +408,8 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     {
         var hook = AfterStage;
         var point = AtPoint;
-        return new StagedBlocks(Output.GetBlockBlobClient(blobName), chunk, _options.PartBytes, cancellationToken)
-        {
-            AfterStage = hook is null && point is null ? null : parts => { hook?.Invoke(chunk, parts); if (parts == 2) point?.Invoke("chunk-staged"); },
-        };
+        return _outputs.Stage(blobName, chunk, _options.PartBytes,
+            hook is null && point is null ? null : parts => { hook?.Invoke(chunk, parts); if (parts == 2) point?.Invoke("chunk-staged"); }, cancellationToken);
     }
 
     private static Task<Stream> OpenInput(BlobClient input, string etag, long position, CancellationToken cancellationToken)
@@ -442,20 +420,9 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + etag + "\"") },
         }, cancellationToken);
 
-    private async Task<bool> Exists(string name, CancellationToken cancellationToken)
-        => (await Output.GetBlobClient(name).ExistsAsync(cancellationToken)).Value;
+    private Task<bool> Exists(string name, CancellationToken cancellationToken) => _outputs.ExistsAsync(name, cancellationToken);
 
-    private async Task<T?> ReadJson<T>(string name, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            var content = await Output.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            return content.Value.Content.ToObjectFromJson<T>(BatchJson.Options);
-        }
-        catch (RequestFailedException e) when (e.Status == 404) { return null; }
-    }
-
-    private static BinaryData Json<T>(T value) => BinaryData.FromObjectAsJson(value, BatchJson.Options);
+    private Task<T?> ReadJson<T>(string name, CancellationToken cancellationToken) where T : class => _outputs.ReadAsync<T>(name, cancellationToken);
 
     private static IReadOnlyDictionary<string, int> Merge(IEnumerable<IReadOnlyDictionary<string, int>> parts)
     {
