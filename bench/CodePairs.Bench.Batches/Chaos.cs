@@ -58,7 +58,9 @@ internal static class Chaos
             await blob.UploadAsync(path, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = Azure.ETag.All } });
         }
 
-        var processor = new BatchProcessor(blobs, queues, new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
+        var processor = new BatchProcessor(BatchesRegistration.Stores(new CodePairs.Storage.StorageSettings("CodePairsStorage", Connection, null, null, null, null, null), options),
+            new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
+        var output = blobs.GetBlobContainerClient(options.OutputContainer);
         processor.AtPoint = point =>
         {
             if (point != killAt) return;
@@ -68,9 +70,9 @@ internal static class Chaos
         };
 
         var clock = Stopwatch.StartNew();
-        var plan = await processor.StartAsync(blob, CancellationToken.None); // null on a rerun after the summary was written
+        var plan = await processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None); // null on a rerun after the summary was written
         var etag = BatchNames.Tag((await blob.GetPropertiesAsync()).Value.ETag.ToString());
-        var summaryBlob = processor.Output.GetBlobClient(BatchNames.Prefix(blob.Name, etag) + BatchNames.Summary);
+        var summaryBlob = output.GetBlobClient(BatchNames.Prefix(blob.Name, etag) + BatchNames.Summary);
         var queue = queues.GetQueueClient(options.ChunkQueue);
         await queue.CreateIfNotExistsAsync();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
@@ -89,8 +91,8 @@ internal static class Chaos
         var s = System.Text.Json.JsonSerializer.Deserialize<BatchSummaryDocument>((await summaryBlob.DownloadContentAsync()).Value.Content.ToString(), BatchJson.Options)!;
         var prefix = BatchNames.Prefix(blob.Name, etag);
         Console.WriteLine($"OUTCOME status={s.Status} chunks={s.Chunks} linesIn={s.LinesIn} validated={s.LinesValidated} rejected={s.LinesRejected} " +
-                          $"claims={s.Claims} clean={s.ClaimsClean} results={await Sha256(processor.Output.GetBlobClient(prefix + BatchNames.Results))} " +
-                          $"rejectedFile={await Sha256(processor.Output.GetBlobClient(prefix + BatchNames.Rejected))}");
+                          $"claims={s.Claims} clean={s.ClaimsClean} results={await Sha256(output.GetBlobClient(prefix + BatchNames.Results))} " +
+                          $"rejectedFile={await Sha256(output.GetBlobClient(prefix + BatchNames.Rejected))}");
         Console.Error.WriteLine($"{(plan is null ? "rerun found the batch finished" : "ran")} in {clock.Elapsed.TotalSeconds:N1} s");
         return 0;
     }

@@ -61,7 +61,9 @@ internal static class Hostile
             };
             var input = blobs.GetBlobContainerClient(options.InputContainer);
             await input.CreateIfNotExistsAsync();
-            var processor = new BatchProcessor(blobs, queues, new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
+            var processor = new BatchProcessor(BatchesRegistration.Stores(new CodePairs.Storage.StorageSettings("CodePairsStorage", "UseDevelopmentStorage=true", null, null, null, null, null), options),
+                new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance);
+            var output = blobs.GetBlobContainerClient(options.OutputContainer);
             try
             {
                 var bytes = make();
@@ -71,7 +73,7 @@ internal static class Hostile
                 GC.Collect();
                 memory.Reset();
                 var clock = Stopwatch.StartNew();
-                await processor.StartAsync(blob, CancellationToken.None);
+                await processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None);
                 var queue = queues.GetQueueClient(options.ChunkQueue);
                 if ((await queue.ExistsAsync()).Value)
                     while ((await queue.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(10))).Value is { Length: 1 } m)
@@ -89,7 +91,7 @@ internal static class Hostile
             finally
             {
                 await input.DeleteIfExistsAsync();
-                await processor.Output.DeleteIfExistsAsync();
+                await output.DeleteIfExistsAsync();
                 await queues.GetQueueClient(options.ChunkQueue).DeleteIfExistsAsync();
             }
         }

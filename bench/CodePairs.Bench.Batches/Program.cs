@@ -127,17 +127,18 @@ try
                 ChunkBytes = chunkMiB * 1024 * 1024, InputContainer = inputName, OutputContainer = $"bench-out-{tag}-{run}-{engine}",
                 ChunkQueue = $"bench-chunks-{tag}-{run}-{engine}", Engine = engine,
             };
-            var processor = new BatchProcessor(BatchStorage.Blobs(settings, o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults)),
-                BatchStorage.Queues(settings, o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults)),
+            var processor = new BatchProcessor(BatchesRegistration.Stores(settings, options, o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults),
+                    o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults)),
                 new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance)
             { Timings = new CodePairs.Rules.Batch.BatchTimings() };
-            cleanup.Add(() => processor.Output.DeleteIfExistsAsync());
+            var output = blobs.GetBlobContainerClient(options.OutputContainer);
+            cleanup.Add(() => output.DeleteIfExistsAsync());
             cleanup.Add(() => queues.GetQueueClient(options.ChunkQueue).DeleteIfExistsAsync());
             GC.Collect();
             GC.WaitForPendingFinalizers();
             using var sampler = new PeakSampler();
             clock.Restart();
-            var plan = await processor.StartAsync(blob, CancellationToken.None) ?? throw new InvalidOperationException("nothing to do");
+            var plan = await processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None) ?? throw new InvalidOperationException("nothing to do");
             var planned = clock.Elapsed;
             if (plan.Chunks.Count > 1)
             {
@@ -164,9 +165,9 @@ try
                               $"(trigger body {planned.TotalSeconds:N2} s: {(plan.Chunks.Count > 1 ? "the planning pass" : "the whole one-chunk file")}); " +
                               $"with the upload {s.LinesIn / (upload + processing).TotalSeconds:N0} lines/s; peak working set {peak / 1048576.0:N0} MiB; load average {LoadAverage()}");
             if (engine == "parallel") Console.WriteLine($"run {run + 1} {engine,-9} where the time went: {processor.Timings}");
-            Console.WriteLine($"run {run + 1} {engine,-9} results sha256 {Sha256(processor.Output.GetBlobClient(prefix + BatchNames.Results))}, " +
-                              $"rejected sha256 {Sha256(processor.Output.GetBlobClient(prefix + BatchNames.Rejected))}");
-            await processor.Output.DeleteIfExistsAsync();
+            Console.WriteLine($"run {run + 1} {engine,-9} results sha256 {Sha256(output.GetBlobClient(prefix + BatchNames.Results))}, " +
+                              $"rejected sha256 {Sha256(output.GetBlobClient(prefix + BatchNames.Rejected))}");
+            await output.DeleteIfExistsAsync();
         }
     if (faultRate > 0)
         Console.WriteLine($"faults {faultRate:P0}: {faults.InjectedTotal} of {faults.Requests} requests ({string.Join(", ", faults.Injected.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))})");

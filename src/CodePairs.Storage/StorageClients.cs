@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,18 @@ public sealed record StorageSettings(string Name, string? ConnectionString, Uri?
         => ConnectionString is { } cs
             ? new BlobServiceClient(cs, BlobOptions(configure))
             : new BlobServiceClient(BlobServiceUri ?? throw Missing("blobServiceUri"), Credential(), BlobOptions(configure));
+
+    /// <summary>A Queue client with the service's retry settings, in Base64 (the Queues extension's default encoding,
+    /// which the queue trigger reads); <paramref name="configure"/> as for <see cref="BlobOptions"/>.</summary>
+    public QueueServiceClient CreateQueueServiceClient(Action<QueueClientOptions>? configure = null)
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        StorageRetry.Configure(options.Retry);
+        configure?.Invoke(options);
+        return ConnectionString is { } cs
+            ? new QueueServiceClient(cs, options)
+            : new QueueServiceClient(QueueServiceUri ?? throw Missing("queueServiceUri"), Credential(), options);
+    }
 
     /// <summary>A Table client outside dependency injection (the CLI, harnesses) with the service's retry settings.</summary>
     public TableServiceClient CreateTableServiceClient(Action<TableClientOptions>? configure = null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CodePairs.Rules.Batch;
 
 namespace CodePairs.Functions.Batches;
 
@@ -24,7 +25,8 @@ public enum BatchState
 }
 
 /// <summary>What was read: the input blob as it was when the batch started.</summary>
-public sealed record BatchInput(string Container, string Name, string ETag, long Bytes, string Format, bool Gzip);
+/// <param name="Format">Null only for a batch that failed before it was planned (its format was never read).</param>
+public sealed record BatchInput(string Container, string Name, string ETag, long Bytes, BatchFormat? Format, bool Gzip);
 
 /// <summary><c>plan.json</c>: written once when a batch starts; chunk workers read it.</summary>
 public sealed record BatchPlan(string Id, BatchInput Input, int? CsvWidth, CodePairs.Rules.Setting DefaultSetting, IReadOnlyList<ChunkPlan> Chunks, DateTimeOffset StartedAt)

@@ -22,7 +22,7 @@ public sealed class BatchFunctions(BatchProcessor processor)
     public Task ValidateBatchBlob(
         [BlobTrigger("batches-in/{name}", Source = BlobTriggerSource.EventGrid, Connection = StorageNames.Connection)] BlobClient blob,
         CancellationToken cancellationToken)
-        => processor.StartAsync(blob, cancellationToken);
+        => processor.StartAsync(blob.BlobContainerName, blob.Name, cancellationToken);
 
     [Function("ValidateBatchChunk")]
     public Task ValidateBatchChunk(

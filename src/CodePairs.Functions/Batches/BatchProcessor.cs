@@ -1,22 +1,13 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
-using System.Text.Json;
-using Azure;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
-using Azure.Storage.Queues;
 using CodePairs.Functions.RuleSets;
-using CodePairs.Storage.Batches;
+using CodePairs.Rules;
 using CodePairs.Rules.Batch;
+using CodePairs.Storage.Batches;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CodePairs.Functions.Batches;
-
-/// <summary>A chunk work item on the <c>batch-chunks</c> queue.</summary>
-public sealed record ChunkMessage(string Container, string Name, string ETag, int Index);
 
 /// <summary>
 /// Validates a batch file end to end: plan (one streaming pass over files above <see cref="BatchOptions.ChunkBytes"/>)
@@ -27,11 +18,12 @@ public sealed record ChunkMessage(string Container, string Name, string ETag, in
 /// lists. A malformed line is a rejected line; only storage faults (and "no rule set loaded yet") throw, so the host
 /// retries and finally poisons.
 /// </summary>
-public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient queues, IActiveRules rules, IOptions<BatchOptions> options,
-    TimeProvider time, ILogger<BatchProcessor> logger)
+/// <remarks>Storage is the door's <see cref="BatchStores"/>: the input container, the output container, the chunk queue.</remarks>
+public sealed class BatchProcessor(BatchStores stores, IActiveRules rules, IOptions<BatchOptions> options, TimeProvider time, ILogger<BatchProcessor> logger)
 {
     private readonly BatchOptions _options = options.Value;
-    private readonly IBatchOutputs _outputs = new BlobBatchOutputs(blobs.GetBlobContainerClient(options.Value.OutputContainer), BatchJson.Options);
+    private readonly IBatchInputs _inputs = stores.Inputs;
+    private readonly IBatchOutputs _outputs = stores.Outputs;
 
     /// <summary>Test hook: called after each staged output part with (chunk, part count).</summary>
     internal Action<int, int>? AfterStage { get; set; }
@@ -47,118 +39,109 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
 
     public long MaxSubmitBytes => _options.MaxSubmitBytes;
 
-    /// <summary>The output container (the bench reads and deletes it).</summary>
-    public BlobContainerClient Output => blobs.GetBlobContainerClient(_options.OutputContainer);
-
     /// <summary>
     /// Starts (or resumes) the batch for an input blob: plans it, then runs a one-chunk file inline or enqueues one
     /// message per chunk not yet done. Returns the plan, or null when there is nothing to do (already done, failed, or gone).
     /// </summary>
-    public async Task<BatchPlan?> StartAsync(BlobClient input, CancellationToken cancellationToken)
+    /// <param name="container">The blob event's container: only the input container's blobs are batches.</param>
+    public async Task<BatchPlan?> StartAsync(string container, string name, CancellationToken cancellationToken)
     {
-        // The event's name becomes a storage path: only a checked batch name in the input container goes on.
-        if (!string.Equals(input.BlobContainerName, _options.InputContainer, StringComparison.Ordinal))
-        {
-            Log.BatchNameRefused(logger, "the blob is not in the batch input container", BatchMessages.NameHash(input.BlobContainerName + "/" + input.Name));
-            return null;
-        }
-        if (!BatchBlobName.TryParse(input.Name, out _, out var nameProblem))
-        {
-            Log.BatchNameRefused(logger, nameProblem, BatchMessages.NameHash(input.Name));
-            return null;
-        }
-        // The trigger's client only names the blob: every call goes through this door's clients and their retries.
-        input = blobs.GetBlobContainerClient(_options.InputContainer).GetBlobClient(input.Name);
-        BlobProperties properties;
-        try { properties = (await input.GetPropertiesAsync(cancellationToken: cancellationToken)).Value; }
-        catch (RequestFailedException e) when (e.Status == 404)
+        if (!IsBatchBlob(container, name)) return null;
+        if (await _inputs.GetAsync(name, cancellationToken) is not { } blob)
         {
             Log.BatchInputGone(logger);
             return null;
         }
-        var etag = BatchNames.Tag(properties.ETag.ToString());
-        var id = BatchNames.Id(input.Name, etag);
-        var prefix = BatchNames.Prefix(input.Name, etag);
+        var prefix = BatchNames.Prefix(name, blob.ETag);
         await _outputs.CreateIfNotExistsAsync(cancellationToken);
         if (await Exists(prefix + BatchNames.Summary, cancellationToken))
         {
-            Log.BatchAlreadyDone(logger, etag);
+            Log.BatchAlreadyDone(logger, blob.ETag);
             return null;
         }
-
-        var plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken);
-        if (plan is null)
+        BatchPlan? plan;
+        try { plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? await PlanAsync(name, blob, cancellationToken); }
+        catch (BatchInputChangedException)
         {
-            var gzip = input.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            var inner = gzip ? input.Name[..^3] : input.Name;
-            BatchFormat format;
-            try { format = await BatchInputFormat.DetectAsync(input, inner, etag, gzip, cancellationToken); }
-            catch (RequestFailedException e) when (e.Status == 412)
+            Log.BatchInputChanged(logger, blob.ETag);
+            return null; // a newer upload replaced it: its own event starts its own batch
+        }
+        if (plan is null) return null;
+        if (plan.Chunks.Count == 1) await ProcessChunkAsync(plan, 0, cancellationToken);
+        else await EnqueueAsync(plan, cancellationToken);
+        return plan;
+    }
+
+    /// <summary>The event's name becomes a storage path: only a checked batch name in the input container goes on.</summary>
+    private bool IsBatchBlob(string container, string name)
+    {
+        if (!string.Equals(container, _inputs.Container, StringComparison.Ordinal))
+        {
+            Log.BatchNameRefused(logger, "the blob is not in the batch input container", BatchMessages.NameHash(container + "/" + name));
+            return false;
+        }
+        if (BatchBlobName.TryParse(name, out _, out var problem)) return true;
+        Log.BatchNameRefused(logger, problem, BatchMessages.NameHash(name));
+        return false;
+    }
+
+    /// <summary>Plans a new batch (format, chunks) and writes plan.json (the first one written stands) and status.json.
+    /// Null when the file fails for its content while planning (the batch is then marked failed).</summary>
+    private async Task<BatchPlan?> PlanAsync(string name, BatchInputBlob blob, CancellationToken cancellationToken)
+    {
+        var gzip = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        var format = await BatchInputFormat.DetectAsync(_inputs, name, gzip ? name[..^3] : name, blob.ETag, gzip, cancellationToken);
+        var input = new BatchInput(_inputs.Container, name, blob.ETag, blob.Length, format, gzip);
+        IReadOnlyList<ChunkPlan> chunks = [new ChunkPlan(0, 0, -1, 1, -1)];
+        int? width = null;
+        if (!gzip && blob.Length > _options.ChunkBytes)
+        {
+            try
             {
-                Log.BatchInputChanged(logger, etag);
+                await using var stream = await _inputs.OpenReadAsync(name, blob.ETag, 0, cancellationToken);
+                (chunks, width, _) = await ChunkPlanner.PlanAsync(stream, format, _options.ChunkBytes, cancellationToken);
+            }
+            catch (BatchFileException e)
+            {
+                await FailAsync(input, e.Message, cancellationToken);
                 return null;
             }
-            var batchInput = new BatchInput(input.BlobContainerName, input.Name, etag, properties.ContentLength, BatchInputFormat.Name(format), gzip);
-            IReadOnlyList<ChunkPlan> chunks;
-            int? width = null;
-            if (gzip || properties.ContentLength <= _options.ChunkBytes)
-                chunks = [new ChunkPlan(0, 0, -1, 1, -1)];
-            else
-            {
-                try
-                {
-                    await using var stream = await OpenInput(input, etag, 0, cancellationToken);
-                    (chunks, width, _) = await ChunkPlanner.PlanAsync(stream, format, _options.ChunkBytes, cancellationToken);
-                }
-                catch (BatchFileException e)
-                {
-                    await FailAsync(batchInput, e.Message, cancellationToken);
-                    return null;
-                }
-                catch (RequestFailedException e) when (e.Status == 412)
-                {
-                    Log.BatchInputChanged(logger, etag);
-                    return null; // a newer upload replaced it: its own event starts its own batch
-                }
-            }
-            plan = new BatchPlan(id, batchInput, width, _options.ParsedDefaultSetting(), chunks, time.GetUtcNow());
-            if (!await _outputs.TryCreateAsync(prefix + BatchNames.Plan, plan, cancellationToken))
-                plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
-            AtPoint?.Invoke("planned");
-            await WriteStatus(plan, BatchState.Running, null, cancellationToken);
-            Log.BatchStarted(logger, etag, properties.ContentLength, plan.Chunks.Count);
         }
+        var prefix = BatchNames.Prefix(name, blob.ETag);
+        var plan = new BatchPlan(BatchNames.Id(name, blob.ETag), input, width, _options.ParsedDefaultSetting(), chunks, time.GetUtcNow());
+        if (!await _outputs.TryCreateAsync(prefix + BatchNames.Plan, plan, cancellationToken))
+            plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
+        AtPoint?.Invoke("planned");
+        await WriteStatus(plan, BatchState.Running, null, cancellationToken);
+        Log.BatchStarted(logger, blob.ETag, blob.Length, plan.Chunks.Count);
+        return plan;
+    }
 
-        if (plan.Chunks.Count == 1)
-        {
-            await ProcessChunkAsync(plan, 0, cancellationToken);
-            return plan;
-        }
-        var queue = queues.GetQueueClient(_options.ChunkQueue);
-        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    /// <summary>One message per chunk not yet done; then commits, as every chunk may already be done (a re-delivery
+    /// after a crash between the last chunk and the commit).</summary>
+    private async Task EnqueueAsync(BatchPlan plan, CancellationToken cancellationToken)
+    {
+        var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
         foreach (var chunk in plan.Chunks)
         {
             if (await Exists(prefix + BatchNames.ChunkDone(chunk.Index), cancellationToken)) continue;
-            await queue.SendMessageAsync(JsonSerializer.Serialize(new ChunkMessage(plan.Input.Container, plan.Input.Name, etag, chunk.Index), BatchJson.Options),
-                cancellationToken);
+            await stores.Chunks.SendAsync(new ChunkMessage(plan.Input.Container, plan.Input.Name, plan.Input.ETag, chunk.Index), cancellationToken);
         }
         AtPoint?.Invoke("enqueued");
-        // Every chunk may already be done (a re-delivery after a crash between the last chunk and the commit).
         await TryCommitAsync(plan, cancellationToken);
-        return plan;
     }
 
     /// <summary>Runs one chunk from a queue message.</summary>
     public async Task ProcessChunkMessageAsync(ChunkMessage? message, CancellationToken cancellationToken)
     {
-        if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
+        if (!BatchMessages.TryReadChunk(message, _inputs.Container, out var m, out var reason))
         {
-            Log.BatchMessageRefused(logger, _options.ChunkQueue, reason);
+            Log.BatchMessageRefused(logger, stores.Chunks.Name, reason);
             return;
         }
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
         if (plan is null) { Log.BatchPlanMissing(logger, m.ETag); return; }
-        if (m.Index >= plan.Chunks.Count) { Log.BatchMessageRefused(logger, _options.ChunkQueue, "the chunk index is not in the batch's plan"); return; }
+        if (m.Index >= plan.Chunks.Count) { Log.BatchMessageRefused(logger, stores.Chunks.Name, "the chunk index is not in the batch's plan"); return; }
         await ProcessChunkAsync(plan, m.Index, cancellationToken);
     }
 
@@ -166,7 +149,6 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     public async Task ProcessChunkAsync(BatchPlan plan, int index, CancellationToken cancellationToken)
     {
         var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
-        var chunk = plan.Chunks[index];
         if (await Exists(prefix + BatchNames.Summary, cancellationToken)) return;
         if (await Exists(prefix + BatchNames.ChunkDone(index), cancellationToken))
         {
@@ -176,76 +158,78 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         var loaded = await rules.GetAsync(cancellationToken)
             ?? throw new InvalidOperationException("no rule set is loaded yet; the host retries the batch");
         var clock = Stopwatch.StartNew();
-        var input = blobs.GetBlobContainerClient(plan.Input.Container).GetBlobClient(plan.Input.Name);
-        BatchSummary summary;
-        int resultParts, rejectedParts;
-        try
+        ChunkDone done;
+        try { done = await CheckChunkAsync(plan, index, loaded.Validator, cancellationToken); }
+        catch (Exception e) when (ContentFailure(e, plan.Input) is { } reason)
         {
-            await using var raw = await OpenInput(input, plan.Input.ETag, chunk.Offset, cancellationToken);
-            Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
-            if (plan.Input.Gzip) stream = new GzipInputStream(stream, _options.Gzip());
-            await using var _ = stream;
-            var format = BatchInputFormat.Parse(plan.Input.Format);
-            var slice = format == BatchFormat.X12
-                ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
-                : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
-            var setting = plan.DefaultSetting;
+            await FailAsync(plan.Input, reason, cancellationToken);
+            return;
+        }
+        done = done with { Milliseconds = clock.ElapsedMilliseconds };
+        await _outputs.WriteAsync(prefix + BatchNames.ChunkDone(index), done, cancellationToken,
+            new Dictionary<string, string> { ["lines"] = done.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Log.BatchChunkDone(logger, plan.Input.ETag, index, done.LinesIn, done.LinesRejected, clock.ElapsedMilliseconds);
+        AtPoint?.Invoke("chunk-done");
+        await TryCommitAsync(plan, cancellationToken);
+    }
 
-            using var results = Staged(prefix + BatchNames.Results, index, cancellationToken);
-            using var rejected = Staged(prefix + BatchNames.Rejected, index, cancellationToken);
-            var utf8 = new UTF8Encoding(false);
-            if (index == 0)
-            {
-                results.Write(utf8.GetBytes(BatchCheck.ResultHeaderFor(format) + "\r\n"));
-                rejected.Write(utf8.GetBytes(BatchCheck.RejectedHeaderFor(format) + "\r\n"));
-            }
-            if (format != BatchFormat.X12 && !string.Equals(_options.Engine, "reference", StringComparison.OrdinalIgnoreCase))
-            {
-                // Blocks of whole lines parsed, validated and formatted on every core, written in order (issue 12).
-                summary = ParallelBatchCheck.Run(stream, format, setting, slice, loaded.Validator, results, rejected, timings: Timings,
-                    cancellationToken: cancellationToken);
-            }
-            else
-            {
-                var reader = new BatchReader(stream, format, setting, slice);
-                using var resultsText = new StreamWriter(results, utf8, 1 << 16, leaveOpen: true);
-                using var rejectedText = new StreamWriter(rejected, utf8, 1 << 16, leaveOpen: true);
-                summary = BatchCheck.Run(reader, loaded.Validator, resultsText, rejectedText, cancellationToken: cancellationToken);
-            }
-            results.Complete();
-            rejected.Complete();
-            resultParts = results.Parts;
-            rejectedParts = rejected.Parts;
-        }
-        catch (BatchFileException e)
+    /// <summary>Why a chunk's failure fails the batch for good (its content, or its input replaced), or null for a fault
+    /// the host should retry.</summary>
+    private static string? ContentFailure(Exception e, BatchInput input) => e switch
+    {
+        BatchFileException file => file.Message,
+        BatchInputChangedException changed => changed.Message,
+        InvalidDataException data when input.Gzip => "the file is not valid gzip: " + data.Message,
+        _ => null,
+    };
+
+    /// <summary>Streams the chunk's byte range through the engine, staging its results and rejected lines.</summary>
+    private async Task<ChunkDone> CheckChunkAsync(BatchPlan plan, int index, ClaimValidator validator, CancellationToken cancellationToken)
+    {
+        var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
+        var chunk = plan.Chunks[index];
+        var format = plan.Input.Format ?? throw new InvalidOperationException("plan.json has no input format");
+        await using var raw = await _inputs.OpenReadAsync(plan.Input.Name, plan.Input.ETag, chunk.Offset, cancellationToken);
+        Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
+        if (plan.Input.Gzip) stream = new GzipInputStream(stream, _options.Gzip());
+        await using var _ = stream;
+        var slice = format == BatchFormat.X12
+            ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
+            : index == 0 ? null : new BatchSlice(chunk.FirstLine, plan.CsvWidth);
+
+        using var results = Staged(prefix + BatchNames.Results, index, cancellationToken);
+        using var rejected = Staged(prefix + BatchNames.Rejected, index, cancellationToken);
+        if (index == 0)
         {
-            await FailAsync(plan.Input, e.Message, cancellationToken);
-            return;
+            results.Write(Utf8.GetBytes(BatchCheck.ResultHeaderFor(format) + "\r\n"));
+            rejected.Write(Utf8.GetBytes(BatchCheck.RejectedHeaderFor(format) + "\r\n"));
         }
-        catch (RequestFailedException e) when (e.Status == 412)
+        BatchSummary summary;
+        if (format != BatchFormat.X12 && !string.Equals(_options.Engine, "reference", StringComparison.OrdinalIgnoreCase))
         {
-            await FailAsync(plan.Input, "the input blob was replaced while the batch ran; the new upload is a batch of its own", cancellationToken);
-            return;
+            // Blocks of whole lines parsed, validated and formatted on every core, written in order (issue 12).
+            summary = ParallelBatchCheck.Run(stream, format, plan.DefaultSetting, slice, validator, results, rejected, timings: Timings,
+                cancellationToken: cancellationToken);
         }
-        catch (InvalidDataException e) when (plan.Input.Gzip)
+        else
         {
-            await FailAsync(plan.Input, "the file is not valid gzip: " + e.Message, cancellationToken);
-            return;
+            var reader = new BatchReader(stream, format, plan.DefaultSetting, slice);
+            using var resultsText = new StreamWriter(results, Utf8, 1 << 16, leaveOpen: true);
+            using var rejectedText = new StreamWriter(rejected, Utf8, 1 << 16, leaveOpen: true);
+            summary = BatchCheck.Run(reader, validator, resultsText, rejectedText, cancellationToken: cancellationToken);
         }
+        results.Complete();
+        rejected.Complete();
 
         // The invariant, per chunk: every line read is validated or rejected, and the planner's count agrees.
         if (summary.LinesIn != summary.LinesValidated + summary.LinesRejected || (chunk.Lines >= 0 && chunk.Lines != summary.LinesIn))
             throw new InvalidOperationException($"chunk {index}: lines in ({summary.LinesIn}, planned {chunk.Lines}) != validated ({summary.LinesValidated}) + rejected ({summary.LinesRejected})");
-
-        var done = new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
-            summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.TablesUsed, resultParts, rejectedParts,
-            clock.ElapsedMilliseconds, summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems);
-        await _outputs.WriteAsync(prefix + BatchNames.ChunkDone(index), done, cancellationToken,
-            new Dictionary<string, string> { ["lines"] = summary.LinesIn.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        Log.BatchChunkDone(logger, plan.Input.ETag, index, summary.LinesIn, summary.LinesRejected, clock.ElapsedMilliseconds);
-        AtPoint?.Invoke("chunk-done");
-        await TryCommitAsync(plan, cancellationToken);
+        return new ChunkDone(index, summary.LinesIn, summary.LinesValidated, summary.LinesRejected, summary.Claims, summary.ClaimsClean,
+            summary.ClaimsWithFindings, summary.FindingsByKind, summary.FindingsBySeverity, summary.TablesUsed, results.Parts, rejected.Parts,
+            0, summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems);
     }
+
+    private static readonly UTF8Encoding Utf8 = new(false);
 
     /// <summary>Commits the batch when every chunk is done. Idempotent: two finishers commit the same lists.</summary>
     private async Task<bool> TryCommitAsync(BatchPlan plan, CancellationToken cancellationToken)
@@ -276,7 +260,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
             chunks.SelectMany(c => c.TablesUsed).Distinct().Order(StringComparer.Ordinal).ToArray(),
             chunks.Count, plan.StartedAt, completed, elapsed, chunks.Sum(c => c.Milliseconds),
             elapsed <= 0 ? linesIn * 1000.0 : Math.Round(linesIn * 1000.0 / elapsed, 1));
-        if (plan.Input.Format == "x12")
+        if (plan.Input.Format == BatchFormat.X12)
             summary = summary with
             {
                 Unit = "claim", ServiceLines = chunks.Sum(c => c.ServiceLines), ServiceLinesNotChecked = chunks.Sum(c => c.ServiceLinesNotChecked),
@@ -314,13 +298,13 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// <summary>A batch-chunks message that failed every retry: the batch is marked failed.</summary>
     public async Task RecordChunkPoisonAsync(ChunkMessage? message, CancellationToken cancellationToken)
     {
-        if (!BatchMessages.TryReadChunk(message, _options.InputContainer, out var m, out var reason))
+        if (!BatchMessages.TryReadChunk(message, _inputs.Container, out var m, out var reason))
         {
-            Log.BatchMessageRefused(logger, _options.ChunkQueue + "-poison", reason);
+            Log.BatchMessageRefused(logger, stores.Chunks.Name + "-poison", reason);
             return;
         }
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(m.Name, m.ETag) + BatchNames.Plan, cancellationToken);
-        await FailAsync(plan?.Input ?? new BatchInput(m.Container, m.Name, m.ETag, 0, "", false),
+        await FailAsync(plan?.Input ?? new BatchInput(m.Container, m.Name, m.ETag, 0, null, false),
             $"chunk {m.Index} failed after the host's retries (see the function logs of ValidateBatchChunk)", cancellationToken);
     }
 
@@ -330,32 +314,26 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
     /// </summary>
     public async Task RecordBlobPoisonAsync(BlobPoisonMessage? message, CancellationToken cancellationToken)
     {
-        if (!BatchMessages.TryReadBlobPoison(message, _options.InputContainer, out var blob, out var reason))
+        if (!BatchMessages.TryReadBlobPoison(message, _inputs.Container, out var blob, out var reason))
         {
             if (reason.Length > 0) Log.BatchMessageRefused(logger, "webjobs-blobtrigger-poison", reason);
             return;
         }
         var (name, etag) = (blob.Name.Value, blob.ETag.Value);
         var plan = await ReadJson<BatchPlan>(BatchNames.Prefix(name, etag) + BatchNames.Plan, cancellationToken);
-        await FailAsync(plan?.Input ?? new BatchInput(_options.InputContainer, name, etag, 0, "", false),
+        await FailAsync(plan?.Input ?? new BatchInput(_inputs.Container, name, etag, 0, null, false),
             "the batch failed after the host's retries (see the function logs of ValidateBatchBlob)", cancellationToken);
     }
 
     /// <summary>Streams a body into the input container and records the batch as queued (the BlobCreated event starts it).</summary>
     public async Task<BatchStatusView> SubmitAsync(Stream body, string extension, string contentType, CancellationToken cancellationToken)
     {
-        var container = blobs.GetBlobContainerClient(_options.InputContainer);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await _inputs.CreateIfNotExistsAsync(cancellationToken);
         var now = time.GetUtcNow();
         var name = $"api/{now:yyyy-MM-dd}/{Guid.NewGuid():N}{extension}";
-        var uploaded = await container.GetBlobClient(name).UploadAsync(body, new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-            TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumTransferSize = 4 * 1024 * 1024, InitialTransferSize = 4 * 1024 * 1024 },
-        }, cancellationToken);
-        var etag = BatchNames.Tag(uploaded.Value.ETag.ToString());
+        var etag = await _inputs.UploadAsync(name, body, contentType, cancellationToken);
         var gzip = extension.EndsWith(".gz", StringComparison.Ordinal);
-        var input = new BatchInput(container.Name, name, etag, -1, BatchInputFormat.Name(BatchReader.FormatOf(gzip ? name[..^3] : name)), gzip);
+        var input = new BatchInput(_inputs.Container, name, etag, -1, BatchReader.FormatOf(gzip ? name[..^3] : name), gzip);
         var status = new BatchStatusView(BatchNames.Id(name, etag), BatchState.Queued, input, Outputs(input), null, 0, 0, 0, now);
         await _outputs.CreateIfNotExistsAsync(cancellationToken);
         // False when the status is already there: the name is new, so it is our own (a retry after a lost response, or
@@ -400,7 +378,7 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
 
     private BatchOutputs Outputs(BatchInput input)
     {
-        var folder = $"{_options.OutputContainer}/{BatchNames.Prefix(input.Name, input.ETag)}";
+        var folder = $"{_outputs.Container}/{BatchNames.Prefix(input.Name, input.ETag)}";
         return new BatchOutputs(folder, folder + BatchNames.Results, folder + BatchNames.Rejected, folder + BatchNames.Summary);
     }
 
@@ -411,14 +389,6 @@ public sealed class BatchProcessor(BlobServiceClient blobs, QueueServiceClient q
         return _outputs.Stage(blobName, chunk, _options.PartBytes,
             hook is null && point is null ? null : parts => { hook?.Invoke(chunk, parts); if (parts == 2) point?.Invoke("chunk-staged"); }, cancellationToken);
     }
-
-    private static Task<Stream> OpenInput(BlobClient input, string etag, long position, CancellationToken cancellationToken)
-        => input.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false)
-        {
-            Position = position,
-            BufferSize = 4 * 1024 * 1024,
-            Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + etag + "\"") },
-        }, cancellationToken);
 
     private Task<bool> Exists(string name, CancellationToken cancellationToken) => _outputs.ExistsAsync(name, cancellationToken);
 

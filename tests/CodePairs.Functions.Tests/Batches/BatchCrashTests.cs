@@ -48,7 +48,7 @@ public class BatchCrashTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         var blob = await kit.Upload("crash.csv", Bytes);
         var crashed = false;
         kit.Processor.AtPoint = p => { if (p == point && !crashed) { crashed = true; throw new Crash(p); } };
-        await Assert.ThrowsAsync<Crash>(async () => { await kit.Processor.StartAsync(blob, CancellationToken.None); await kit.Drain(); });
+        await Assert.ThrowsAsync<Crash>(async () => { await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None); await kit.Drain(); });
         Assert.True(crashed);
         var etag = BatchNames.Tag((await blob.GetPropertiesAsync()).Value.ETag.ToString());
         Assert.False((await kit.Output.GetBlobClient(BatchNames.Prefix(blob.Name, etag) + BatchNames.Summary).ExistsAsync()).Value); // not finished

@@ -30,7 +30,7 @@ public class BatchFaultTests(AzuriteFixture azurite, ITestOutputHelper output) :
         AzuriteFixture.RequireAzurite();
         var first = 0;
         var policy = new FaultInjectionPolicy(1.0, kinds: [(fault, 1)]) { Applies = _ => Interlocked.Increment(ref first) == 1 };
-        var blobs = BatchStorage.Blobs(Azurite, o => FaultInjectionPolicy.Install(o, policy));
+        var blobs = Azurite.CreateBlobServiceClient(o => FaultInjectionPolicy.Install(o, policy));
         var container = blobs.GetBlobContainerClient(azurite.NewContainerName("faults"));
         await azurite.Blobs.GetBlobContainerClient(container.Name).CreateIfNotExistsAsync();
         var clock = Stopwatch.StartNew();
@@ -48,7 +48,7 @@ public class BatchFaultTests(AzuriteFixture azurite, ITestOutputHelper output) :
         AzuriteFixture.RequireAzurite();
         var first = 0;
         var policy = new FaultInjectionPolicy(1.0, kinds: [(StorageFault.ResponseLost, 1)]) { Applies = _ => Interlocked.Increment(ref first) == 1 };
-        var container = BatchStorage.Blobs(Azurite, o => FaultInjectionPolicy.Install(o, policy)).GetBlobContainerClient(azurite.NewContainerName("lost"));
+        var container = Azurite.CreateBlobServiceClient(o => FaultInjectionPolicy.Install(o, policy)).GetBlobContainerClient(azurite.NewContainerName("lost"));
         await azurite.Blobs.GetBlobContainerClient(container.Name).CreateIfNotExistsAsync();
         var e = await Assert.ThrowsAsync<RequestFailedException>(() => container.GetBlobClient("once.json").UploadAsync(BinaryData.FromString("{}"),
             new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }));
@@ -95,7 +95,7 @@ public class BatchFaultTests(AzuriteFixture azurite, ITestOutputHelper output) :
         var kit = new BatchKit(azurite, chunkBytes: 1024 * 1024, partBytes: 1024 * 1024, faults: faults);
         var blob = await kit.Upload("faults.csv", bytes);
         var clock = Stopwatch.StartNew();
-        await Host(() => kit.Processor.StartAsync(blob, CancellationToken.None));
+        await Host(() => kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None));
         var queue = kit.Queues.GetQueueClient(kit.Options.ChunkQueue);
         if ((await queue.ExistsAsync()).Value)
             await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>

@@ -28,11 +28,11 @@ internal sealed class BatchKit
             ChunkQueue = "chunks-" + Guid.NewGuid().ToString("N")[..16],
         };
         Queues = new QueueServiceClient(AzuriteFixture.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        // The processor gets the clients production gives it (BatchStorage's retries), optionally failing.
+        // The processor gets the stores production gives it (BatchStores.Open: its retries), optionally failing.
         var settings = new StorageSettings(StorageNames.Connection, AzuriteFixture.ConnectionString, null, null, null, null, null);
-        var blobs = BatchStorage.Blobs(settings, o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
-        var queues = BatchStorage.Queues(settings, o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
-        Processor = new BatchProcessor(blobs, queues, HttpTestKit.ActiveRules(HttpTestKit.Loaded()).Object, Microsoft.Extensions.Options.Options.Create(Options),
+        var stores = BatchesRegistration.Stores(settings, Options, o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); },
+            o => { if (faults is not null) FaultInjectionPolicy.Install(o, faults); });
+        Processor = new BatchProcessor(stores, HttpTestKit.ActiveRules(HttpTestKit.Loaded()).Object, Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System, logs is null ? Microsoft.Extensions.Logging.Abstractions.NullLogger<BatchProcessor>.Instance : HttpTestKit.Logger<BatchProcessor>(logs));
         Input = azurite.Blobs.GetBlobContainerClient(Options.InputContainer);
         Output = azurite.Blobs.GetBlobContainerClient(Options.OutputContainer);
@@ -64,7 +64,7 @@ internal sealed class BatchKit
     /// <summary>Starts the batch and, as the host would, runs every chunk message from the queue (in the order given).</summary>
     public async Task<BatchPlan?> Run(BlobClient blob, bool reverseChunks = false, CancellationToken cancellationToken = default)
     {
-        var plan = await Processor.StartAsync(blob, cancellationToken);
+        var plan = await Processor.StartAsync(blob.BlobContainerName, blob.Name, cancellationToken);
         await Drain(reverseChunks, cancellationToken);
         return plan;
     }

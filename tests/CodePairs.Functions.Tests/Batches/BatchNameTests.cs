@@ -138,7 +138,7 @@ public class BatchNameTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixtu
             {
                 var blob = kit.Input.GetBlobClient(name);
                 await blob.UploadAsync(new BinaryData(csv), overwrite: true); // Azure's URL normalisation puts it in the other container
-                Assert.Null(await kit.Processor.StartAsync(blob, CancellationToken.None));
+                Assert.Null(await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None));
             }
             var names = new List<string>();
             await foreach (var item in container.GetBlobsAsync()) names.Add(item.Name);

@@ -125,7 +125,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var blob = await kit.Upload("again.csv", BatchKit.Utf8(Mixed));
         await kit.Run(blob);
         var before = await Listing(kit);
-        Assert.Null(await kit.Processor.StartAsync(blob, CancellationToken.None)); // the host delivers the event again
+        Assert.Null(await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None)); // the host delivers the event again
         Assert.Equal(before, await Listing(kit));
 
         await kit.Upload("again.csv", BatchKit.Utf8(Mixed + "\nH8,2026-08-03,99291,,,,,1\n"));
@@ -182,7 +182,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var blob = await kit.Upload("ref.csv", bytes);
         using var cts = new CancellationTokenSource();
         kit.Processor.AfterStage = (_, parts) => { if (parts == 3) cts.Cancel(); };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => kit.Processor.StartAsync(blob, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, cts.Token));
         Assert.False(await kit.Output.GetBlobClient(BatchNames.Prefix(blob.Name, BatchNames.Tag((await blob.GetPropertiesAsync()).Value.ETag.ToString())) + "summary.json").ExistsAsync());
         Assert.Equal(BatchState.Running, (await kit.Processor.GetStatusAsync(await kit.Id(blob), CancellationToken.None))!.Status);
 
@@ -268,7 +268,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var r = await reference.Upload("c.csv", bytes);
         await reference.Run(r);
         var blob = await kit.Upload("c.csv", bytes);
-        var plan = await kit.Processor.StartAsync(blob, CancellationToken.None);
+        var plan = await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None);
         using var cts = new CancellationTokenSource();
         kit.Processor.AfterStage = (chunk, parts) => { if (chunk == 1 && parts == 2) cts.Cancel(); };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => kit.Processor.ProcessChunkAsync(plan!, 1, cts.Token));
@@ -285,7 +285,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var text = BatchKit.Generate(20_000);
         var kit = new BatchKit(azurite, chunkBytes: 128 * 1024, partBytes: 16 * 1024);
         var blob = await kit.Upload("progress.csv", BatchKit.Utf8(text));
-        var plan = await kit.Processor.StartAsync(blob, CancellationToken.None);
+        var plan = await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None);
         var id = await kit.Id(blob);
         var status = (await kit.Processor.GetStatusAsync(id, CancellationToken.None))!;
         Assert.Equal(BatchState.Running, status.Status);
@@ -327,7 +327,7 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var status = (await kit.Processor.GetStatusAsync(await kit.Id(poisoned), CancellationToken.None))!;
         Assert.Equal(BatchState.Failed, status.Status);
         Assert.Contains("after the host's retries", status.Error);
-        Assert.Null(await kit.Processor.StartAsync(poisoned, CancellationToken.None)); // a late re-delivery does not restart it
+        Assert.Null(await kit.Processor.StartAsync(poisoned.BlobContainerName, poisoned.Name, CancellationToken.None)); // a late re-delivery does not restart it
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using CodePairs.Functions.Batches;
 using CodePairs.Functions.Tests.Http;
 using CodePairs.Functions.Tests.Storage;
+using CodePairs.Rules.Batch;
 using CodePairs.Rules.Generation;
 using CodePairs.Rules.Tests.X12;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +34,7 @@ public class BatchX12Tests(AzuriteFixture azurite) : IClassFixture<AzuriteFixtur
         Assert.StartsWith("83,PCN-P-0004,80,\"segment 83 SV1, SV101-2: '6232' is 4 characters", rejected[1]);
 
         var summary = await kit.Summary(blob);
-        Assert.Equal((BatchState.Completed, "x12", "claim"), (summary.Status, summary.Input.Format, summary.Unit));
+        Assert.Equal((BatchState.Completed, (BatchFormat?)BatchFormat.X12, "claim"), (summary.Status, summary.Input.Format, summary.Unit));
         Assert.Equal((6L, 5L, 1L), (summary.LinesIn, summary.LinesValidated, summary.LinesRejected));
         Assert.Equal((11L, 1L, 0L), (summary.ServiceLines, summary.ServiceLinesNotChecked, summary.FileProblems));
         Assert.Contains("\"unit\": \"claim\"", await kit.Read(blob, "summary.json"));
@@ -50,8 +51,8 @@ public class BatchX12Tests(AzuriteFixture azurite) : IClassFixture<AzuriteFixtur
         var edi = await kit.Upload("export.edi", BatchKit.Utf8(BatchKit.Header + "\nA1,2026-08-03,62323,,,,,1\n"));
         foreach (var b in new[] { x12, csv, gz, edi }) await kit.Run(b);
 
-        Assert.Equal(("x12", 3L), ((await kit.Summary(x12)).Input.Format, (await kit.Summary(x12)).LinesIn));
-        Assert.Equal(("csv", 1L), ((await kit.Summary(csv)).Input.Format, (await kit.Summary(csv)).LinesIn));
+        Assert.Equal(((BatchFormat?)BatchFormat.X12, 3L), ((await kit.Summary(x12)).Input.Format, (await kit.Summary(x12)).LinesIn));
+        Assert.Equal(((BatchFormat?)BatchFormat.Csv, 1L), ((await kit.Summary(csv)).Input.Format, (await kit.Summary(csv)).LinesIn));
         Assert.Equal(await kit.Read(x12, "results.csv"), await kit.Read(gz, "results.csv"));
         // .edi is always an 837: a CSV under that name fails, saying why, without quoting it.
         var failed = await kit.Summary(edi);

@@ -58,12 +58,12 @@ public class HostileBatchTests(AzuriteFixture azurite, ITestOutputHelper output)
         AzuriteFixture.RequireAzurite();
         var kit = new BatchKit(azurite);
         var blob = await kit.Upload("binary.csv", new byte[4096]);
-        Assert.NotNull(await kit.Processor.StartAsync(blob, CancellationToken.None)); // returns: the trigger's message is done
+        Assert.NotNull(await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None)); // returns: the trigger's message is done
         var summaryBlob = kit.Output.GetBlobClient(BatchNames.Prefix(blob.Name, BatchNames.Tag((await blob.GetPropertiesAsync()).Value.ETag.ToString())) + BatchNames.Summary);
         var first = (await summaryBlob.GetPropertiesAsync()).Value.ETag;
         Assert.StartsWith("byte 1: the file holds a NUL byte", (await kit.Summary(blob)).Error);
 
-        Assert.Null(await kit.Processor.StartAsync(blob, CancellationToken.None)); // a re-delivery
+        Assert.Null(await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None)); // a re-delivery
         var etag = (await blob.GetPropertiesAsync()).Value.ETag.ToString();
         await kit.Processor.RecordBlobPoisonAsync( // a late poison message
             $$"""{"FunctionId":"Host.Functions.ValidateBatchBlob","ContainerName":"{{kit.Input.Name}}","BlobName":"binary.csv","ETag":{{System.Text.Json.JsonSerializer.Serialize(etag)}}}""",
