@@ -1,0 +1,7 @@
+namespace CodePairs.Storage;
+
+public interface ICheckpointRecorder
+{
+    Task CommittedAsync(string partition, int entities, CancellationToken ct);
+    Task FlushAsync(CancellationToken ct);
+}

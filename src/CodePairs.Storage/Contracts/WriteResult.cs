@@ -1,0 +1,3 @@
+namespace CodePairs.Storage;
+
+public sealed record WriteResult(int Entities, int Transactions, long Rows);
