@@ -29,100 +29,151 @@ public static class ChunkPlanner
     public static async Task<(IReadOnlyList<ChunkPlan> Chunks, int? CsvWidth, long Bytes)> PlanAsync(Stream input, BatchFormat format, long chunkBytes,
         CancellationToken cancellationToken)
     {
-        if (format == BatchFormat.X12)
-        {
-            // The engine's planner cuts at CLM segments and carries the envelope state; it reads synchronously, ahead.
-            // (Its reader, not BatchContentStream, judges the bytes: an 837 must start with ISA, segments are capped.)
-            using var ahead = new ReadAheadStream(input, 1 << 20, cancellationToken);
-            var planned = await Task.Run(() => X12ChunkPlanner.Plan(ahead, chunkBytes, cancellationToken), cancellationToken);
-            return (planned.Select((c, i) => new ChunkPlan(i, c.Offset, c.Length, c.FirstSegment, c.Claims) { X12 = c.Start }).ToList(), null, -1);
-        }
-        input = new BatchContentStream(input, startOfFile: true);
-        var chunks = new List<ChunkPlan>();
-        var buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        long bufferOffset = 0;
-        var eof = false;
-        int line = 0;
-        int? width = null;
-        long chunkStart = 0, chunkLines = 0, target = chunkBytes, previousEnd = 0;
-        int chunkFirstLine = 1;
-        string? previousId = null;
-        var previousHasId = false;
-        var longLine = false; // the current line did not fit the buffer: skipped, not held
+        if (format == BatchFormat.X12) return await PlanX12Async(input, chunkBytes, cancellationToken);
+        var lines = new LineScanner(new BatchContentStream(input, startOfFile: true));
+        var cuts = new Cuts(format, chunkBytes);
+        while (await lines.NextAsync(cancellationToken)) cuts.Add(lines.Content, lines.End, lines.TooLong);
+        return cuts.Finish();
+    }
 
-        while (true)
+    /// <summary>The engine's planner cuts at CLM segments and carries the envelope state; it reads synchronously, ahead.
+    /// (Its reader, not <see cref="BatchContentStream"/>, judges the bytes: an 837 must start with ISA, segments are capped.)</summary>
+    private static async Task<(IReadOnlyList<ChunkPlan> Chunks, int? CsvWidth, long Bytes)> PlanX12Async(Stream input, long chunkBytes,
+        CancellationToken cancellationToken)
+    {
+        using var ahead = new ReadAheadStream(input, 1 << 20, cancellationToken);
+        var planned = await Task.Run(() => X12ChunkPlanner.Plan(ahead, chunkBytes, cancellationToken), cancellationToken);
+        return (planned.Select((c, i) => new ChunkPlan(i, c.Offset, c.Length, c.FirstSegment, c.Claims) { X12 = c.Start }).ToList(), null, -1);
+    }
+
+    /// <summary>
+    /// The lines of a stream (CR, LF or CRLF end one) in one 1 MiB buffer that never grows. A line that fills the buffer
+    /// is too long to keep: what is buffered is dropped (all but a final CR, which may start a CRLF) and the scan goes on
+    /// to its end, reporting it <see cref="TooLong"/> with only its tail as <see cref="Content"/>.
+    /// </summary>
+    private sealed class LineScanner(Stream input)
+    {
+        private readonly byte[] _buffer = new byte[1 << 20];
+        private int _start, _end, _lineStart, _lineLength;
+        private long _bufferOffset;
+        private bool _eof, _skipping, _last;
+
+        /// <summary>The current line without its terminator (valid until the next <see cref="NextAsync"/>).</summary>
+        public ReadOnlySpan<byte> Content => _buffer.AsSpan(_lineStart, _lineLength);
+
+        /// <summary>The file offset just past the current line's terminator.</summary>
+        public long End { get; private set; }
+
+        public bool TooLong { get; private set; }
+
+        public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
         {
-            var span = buffer.AsSpan(start, end - start);
-            var at = span.IndexOfAny((byte)'\r', (byte)'\n');
-            var needMore = at < 0 || (span[at] == (byte)'\r' && at + 1 == span.Length);
-            if (needMore && !eof)
+            if (_last) return false;
+            while (true)
             {
-                // Keep the partial line, make room, read on; a line that fills the buffer is too long to keep: drop
-                // what is buffered (all but a final CR, which may start a CRLF) and go on to its end.
-                if (start > 0) { Buffer.BlockCopy(buffer, start, buffer, 0, end - start); bufferOffset += start; end -= start; start = 0; }
-                if (end == buffer.Length)
+                var span = _buffer.AsSpan(_start, _end - _start);
+                var at = span.IndexOfAny((byte)'\r', (byte)'\n');
+                var needMore = at < 0 || (span[at] == (byte)'\r' && at + 1 == span.Length);
+                if (needMore && !_eof)
                 {
-                    var keep = buffer[end - 1] == (byte)'\r' ? 1 : 0;
-                    if (keep == 1) buffer[0] = (byte)'\r';
-                    bufferOffset += end - keep;
-                    end = keep;
-                    longLine = true;
+                    await FillAsync(cancellationToken);
+                    continue;
                 }
-                var n = await input.ReadAsync(buffer.AsMemory(end), cancellationToken);
-                if (n == 0) eof = true;
-                end += n;
-                continue;
+                if (at < 0 && span.Length == 0) return false; // end of file at a line end
+                int terminator;
+                if (at < 0) { _lineLength = span.Length; terminator = 0; _last = true; } // the last line has no terminator
+                else { _lineLength = at; terminator = span[at] == (byte)'\r' && at + 1 < span.Length && span[at + 1] == (byte)'\n' ? 2 : 1; }
+                _lineStart = _start;
+                End = _bufferOffset + _start + _lineLength + terminator;
+                TooLong = _skipping;
+                _skipping = false;
+                _start += _lineLength + terminator;
+                return true;
             }
-            if (at < 0 && span.Length == 0) break; // end of file at a line end
-            int contentLength, terminator;
-            if (at < 0) { contentLength = span.Length; terminator = 0; }
-            else { contentLength = at; terminator = span[at] == (byte)'\r' && at + 1 < span.Length && span[at + 1] == (byte)'\n' ? 2 : 1; }
-            var content = span[..contentLength];
-            var lineEnd = bufferOffset + start + contentLength + terminator;
-            line++;
-            if (line > BatchLimits.MaxFileLines)
-                throw new BatchFileException($"the file has more than {BatchLimits.MaxFileLines:N0} lines (the most a batch file may hold): split it");
-            if (line == 1 && content.StartsWith("\uFEFF"u8)) content = content[3..];
-            var tooLong = longLine;
-            longLine = false;
+        }
 
-            if (format == BatchFormat.Csv && line == 1)
+        /// <summary>Keeps the partial line, makes room, reads on.</summary>
+        private async ValueTask FillAsync(CancellationToken cancellationToken)
+        {
+            if (_start > 0)
             {
-                width = BatchReader.CsvWidth(TextOf(content, tooLong) ?? throw new BatchFileException(
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _bufferOffset += _start;
+                _end -= _start;
+                _start = 0;
+            }
+            if (_end == _buffer.Length)
+            {
+                var keep = _buffer[_end - 1] == (byte)'\r' ? 1 : 0;
+                if (keep == 1) _buffer[0] = (byte)'\r';
+                _bufferOffset += _end - keep;
+                _end = keep;
+                _skipping = true;
+            }
+            var n = await input.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            if (n == 0) _eof = true;
+            _end += n;
+        }
+    }
+
+    /// <summary>Where the chunks fall: past each target size, at the first line that cannot continue the claim before it.</summary>
+    private sealed class Cuts(BatchFormat format, long chunkBytes)
+    {
+        private readonly List<ChunkPlan> _chunks = [];
+        private readonly long _chunkBytes = chunkBytes;
+        private int _line, _chunkFirstLine = 1;
+        private int? _width;
+        private long _chunkStart, _chunkLines, _previousEnd;
+        private long _target = chunkBytes;
+        private string? _previousId;
+        private bool _previousHasId;
+
+        public void Add(ReadOnlySpan<byte> content, long lineEnd, bool tooLong)
+        {
+            _line++;
+            if (_line > BatchLimits.MaxFileLines)
+                throw new BatchFileException($"the file has more than {BatchLimits.MaxFileLines:N0} lines (the most a batch file may hold): split it");
+            if (_line == 1 && content.StartsWith("\uFEFF"u8)) content = content[3..];
+            if (format == BatchFormat.Csv && _line == 1)
+            {
+                _width = BatchReader.CsvWidth(TextOf(content, tooLong) ?? throw new BatchFileException(
                     $"line 1: the header is longer than {BatchLimits.MaxLineChars:N0} characters; expected '{string.Join(',', BatchReader.Columns[..8])}[,setting]'"));
             }
-            else
-            {
-                // Claim ids are only needed around a cut: for the line that crosses the target and the ones after.
-                string? id = null;
-                var hasId = false;
-                if (format == BatchFormat.Csv && lineEnd >= target)
-                {
-                    var text = TextOf(content, tooLong);
-                    id = text is null ? null : BatchReader.ClaimIdOf(text);
-                    hasId = true;
-                }
-                if (previousEnd >= target && previousEnd > chunkStart &&
-                    (format != BatchFormat.Csv || (previousHasId && hasId && (id is null || previousId is null || id != previousId))))
-                {
-                    chunks.Add(new ChunkPlan(chunks.Count, chunkStart, previousEnd - chunkStart, chunkFirstLine, chunkLines));
-                    chunkStart = previousEnd;
-                    chunkFirstLine = line;
-                    chunkLines = 0;
-                    target = previousEnd + chunkBytes;
-                }
-                chunkLines++;
-                previousId = id;
-                previousHasId = hasId;
-            }
-            previousEnd = lineEnd;
-            start += contentLength + terminator;
-            if (at < 0) break; // the last line had no terminator
+            else DataLine(content, lineEnd, tooLong);
+            _previousEnd = lineEnd;
         }
-        if (format == BatchFormat.Csv && line == 0) BatchReader.CsvWidth(null); // throws: empty file
-        chunks.Add(new ChunkPlan(chunks.Count, chunkStart, previousEnd - chunkStart, chunkFirstLine, chunkLines));
-        return (chunks, width, previousEnd);
+
+        private void DataLine(ReadOnlySpan<byte> content, long lineEnd, bool tooLong)
+        {
+            // Claim ids are only needed around a cut: for the line that crosses the target and the ones after.
+            string? id = null;
+            var hasId = false;
+            if (format == BatchFormat.Csv && lineEnd >= _target)
+            {
+                var text = TextOf(content, tooLong);
+                id = text is null ? null : BatchReader.ClaimIdOf(text);
+                hasId = true;
+            }
+            if (_previousEnd >= _target && _previousEnd > _chunkStart &&
+                (format != BatchFormat.Csv || (_previousHasId && hasId && (id is null || _previousId is null || id != _previousId))))
+            {
+                _chunks.Add(new ChunkPlan(_chunks.Count, _chunkStart, _previousEnd - _chunkStart, _chunkFirstLine, _chunkLines));
+                _chunkStart = _previousEnd;
+                _chunkFirstLine = _line;
+                _chunkLines = 0;
+                _target = _previousEnd + _chunkBytes;
+            }
+            _chunkLines++;
+            _previousId = id;
+            _previousHasId = hasId;
+        }
+
+        public (IReadOnlyList<ChunkPlan> Chunks, int? CsvWidth, long Bytes) Finish()
+        {
+            if (format == BatchFormat.Csv && _line == 0) BatchReader.CsvWidth(null); // throws: empty file
+            _chunks.Add(new ChunkPlan(_chunks.Count, _chunkStart, _previousEnd - _chunkStart, _chunkFirstLine, _chunkLines));
+            return (_chunks, _width, _previousEnd);
+        }
     }
 
     /// <summary>A line as the reader sees it, or null when the reader rejects it unread for its length.</summary>
