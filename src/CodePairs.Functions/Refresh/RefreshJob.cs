@@ -89,12 +89,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
                 await lease.ReportAsync(s => s with { Candidates = run.Outcomes.ToArray() }, force: true, ct);
             }
 
-            var failed = run.Outcomes.Where(o => o.Result == CandidateResult.Failed).Select(o => $"{o.Candidate}: {o.Detail}").ToList();
-            if (sourceError is not null) failed.Insert(0, sourceError);
-            if (request.Drop is not null && candidates.Count == 0) failed.Add($"no drop named '{request.Drop}' (a folder of {stores.Drop.ContainerName} with a ready marker)");
-            var summary = run.Outcomes.Count == 0 ? "nothing new" : string.Join("; ", run.Outcomes.Select(o => $"{o.Candidate}: {JsonNames.Of(o.Result)}"));
-            await lease.FinishAsync(failed.Count == 0, summary, failed.Count == 0 ? null : string.Join("\n", failed));
-            Log.RefreshFinished(logger, summary, failed.Count);
+            await FinishAsync(run, candidates.Count, sourceError);
             return run.Outcome(lease.Status);
         }
         catch (Exception e)
@@ -108,6 +103,18 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         {
             try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>Ends the run: failed when any candidate failed, the source could not be listed, or the drop asked for
+    /// was not there; the summary names each candidate's result.</summary>
+    private async Task FinishAsync(Run run, int candidates, string? sourceError)
+    {
+        var failed = run.Outcomes.Where(o => o.Result == CandidateResult.Failed).Select(o => $"{o.Candidate}: {o.Detail}").ToList();
+        if (sourceError is not null) failed.Insert(0, sourceError);
+        if (run.Request.Drop is { } drop && candidates == 0) failed.Add($"no drop named '{drop}' (a folder of {stores.Drop.ContainerName} with a ready marker)");
+        var summary = run.Outcomes.Count == 0 ? "nothing new" : string.Join("; ", run.Outcomes.Select(o => $"{o.Candidate}: {JsonNames.Of(o.Result)}"));
+        await run.Lease.FinishAsync(failed.Count == 0, summary, failed.Count == 0 ? null : string.Join("\n", failed));
+        Log.RefreshFinished(logger, summary, failed.Count);
     }
 
     private async Task<(List<IncomingRelease> Candidates, string? SourceError)> DiscoverAsync(RefreshRequest request, CancellationToken ct)
