@@ -3,43 +3,6 @@ using CodePairs.Rules.Snapshots;
 
 namespace CodePairs.Storage;
 
-/// <summary>How a publish ends and what it keeps.</summary>
-public sealed record PublishOptions
-{
-    /// <summary>Move the active pointer to the new rule set (false: stop once it is verified).</summary>
-    public bool Activate { get; init; } = true;
-    /// <summary>Versions of each table a rule set keeps (the latest): older versions still answer their dates until
-    /// they fall out of this window.</summary>
-    public int VersionsPerTable { get; init; } = 4;
-    /// <summary>Retired rule sets kept for rollback besides the active one; older ones (and the table versions only they
-    /// name) are deleted.</summary>
-    public int RetainRuleSets { get; init; } = 2;
-    /// <summary>Client-side throttle of the row writes (entities per second, 0 = none).</summary>
-    public int MaxEntityWritesPerSecond { get; init; }
-}
-
-/// <summary>Where a publish is: the step, and the entities written so far of those planned so far (each table version
-/// is planned when its turn comes). Reported on every transaction, on the writer's thread.</summary>
-public sealed record PublishProgress(string Step, long EntitiesWritten, long EntitiesPlanned)
-{
-    public override string ToString() => Step;
-}
-
-/// <summary>What became of one table version of a publish.</summary>
-public sealed record VersionOutcome(TableId Table, string Version, string Key, DateOnly EffectiveFrom, int Rows, bool Written, long EntityWrites, bool InRuleSet);
-
-/// <summary>What a publish did: the table versions it staged, the rule set they now belong to and whether it serves.</summary>
-/// <param name="Unchanged">The drop held nothing the active rule set did not already hold: no new rule set.</param>
-public sealed record PublishResult(string RuleSetId, IReadOnlyList<VersionOutcome> Versions, IReadOnlyList<TableRef> Tables, bool Activated,
-    bool Unchanged, string? Previous, long EntityWrites)
-{
-    /// <summary>What each new table version changed against its table's previous version.</summary>
-    public IReadOnlyList<ChangeSummary> Changes { get; init; } = [];
-}
-
-/// <summary>A step of the protocol that found something wrong (verification): nothing was activated.</summary>
-public sealed class PublishException(string message) : Exception(message);
-
 /// <summary>
 /// The one release protocol, used by the refresh job, the admin routes and <c>rules publish</c> alike:
 /// stage every table version of a drop (catalogue entry → rows written with per-partition checkpoints → counts and
@@ -377,22 +340,4 @@ public sealed class RulePublisher(IRuleCatalog catalog, IRuleEditsStore edits, I
         => new(v.Table, v.Key, v.Version, v.EffectiveFrom, v.Rows, v.RowsNeverInForce, v.Sources, status, sha, created, error);
 
     private static string Name(RuleSetStatus s) => s.ToString().ToLowerInvariant();
-}
-
-/// <summary>No rule set with this id is in the catalogue.</summary>
-public sealed class RuleSetNotFoundException(string id) : Exception($"rule set '{id}' is not in the catalogue")
-{
-    public string Id { get; } = id;
-}
-
-/// <summary>The rule set exists but cannot serve (deleted by retention, or a version it names is gone).</summary>
-public sealed class RuleSetNotActivatableException(string message) : Exception(message);
-
-/// <summary>Why an activation was refused; <see cref="None"/> when it happened.</summary>
-public enum ActivationRefusal { None, NotFound, NotActivatable, PointerMoved }
-
-/// <summary>What <see cref="RulePublisher.TryActivateAsync"/> did: the active entry, or the refusal and its reason.</summary>
-public sealed record ActivationOutcome(RuleSetEntry? Entry, ActivationRefusal Refusal, string? Reason)
-{
-    public static ActivationOutcome Refused(ActivationRefusal refusal, string reason) => new(null, refusal, reason);
 }

@@ -1,56 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CodePairs.Rules.X12;
 
 namespace CodePairs.Rules.Batch;
-
-/// <summary>CSV and JSON Lines count input lines; <see cref="X12"/> (837P/837I) counts claims (CLM segments). The JSON
-/// names are the ones a batch's plan, status and summary show (<c>csv</c>, <c>jsonl</c>, <c>x12</c>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<BatchFormat>))]
-public enum BatchFormat
-{
-    [JsonStringEnumMemberName("csv")] Csv,
-    [JsonStringEnumMemberName("jsonl")] JsonLines,
-    [JsonStringEnumMemberName("x12")] X12,
-}
-
-/// <summary>What the batch reader yields: a claim ready to validate, or a rejected input line.</summary>
-public abstract record BatchItem;
-
-/// <summary>A parsed claim. <see cref="InputLines"/>[k] is the 1-based file line of claim line k+1.</summary>
-/// <summary>For an 837 claim <see cref="InputLines"/> holds segment numbers (each judged line's SV1/SV2) and <see cref="X12"/> the rest.</summary>
-public sealed record BatchClaim(Claim Claim, IReadOnlyList<int> InputLines) : BatchItem
-{
-    public X12ClaimInfo? X12 { get; init; }
-}
-
-/// <summary>An input line that was not validated, with its 1-based line number and the reason.</summary>
-/// <remarks>For an 837 claim <see cref="Line"/> is the segment at fault and <see cref="ClaimSegment"/> the claim's CLM.</remarks>
-public sealed record BatchRejection(int Line, string? ClaimId, string Reason) : BatchItem
-{
-    public int? ClaimSegment { get; init; }
-}
-
-/// <summary>A located problem with a part of the file that is not a claim (an 837 envelope error, a stray segment):
-/// reported with the rejections, never counted as an input line or claim.</summary>
-public sealed record BatchProblem(int Line, string Reason) : BatchItem;
-
-/// <summary>The file as a whole cannot be read (no header, wrong header). Line-level problems are never thrown.</summary>
-public sealed class BatchFileException(string message) : Exception(message);
-
-/// <summary>
-/// Reading one slice of a larger file (a chunk): the slice starts at file line <see cref="FirstLineNumber"/> and, for a
-/// CSV slice that does not hold the header, <see cref="CsvWidth"/> says how many columns the header declared (8 or 9).
-/// </summary>
-public sealed record BatchSlice(int FirstLineNumber, int? CsvWidth)
-{
-    /// <summary>837: where the slice starts inside the envelopes (null for the file's first chunk).</summary>
-    public X12Resume? X12Start { get; init; }
-
-    /// <summary>False for every chunk but the last: its end is a claim boundary, not the end of the file.</summary>
-    public bool EndsFile { get; init; } = true;
-}
 
 /// <summary>
 /// Streams a batch file one claim at a time. CSV (NCCI.md): header

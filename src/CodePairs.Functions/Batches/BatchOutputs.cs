@@ -1,0 +1,3 @@
+namespace CodePairs.Functions.Batches;
+
+public sealed record BatchOutputs(string Folder, string Results, string Rejected, string Summary);
