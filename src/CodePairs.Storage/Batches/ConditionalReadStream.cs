@@ -1,19 +1,12 @@
 using Azure;
+using CodePairs.Rules;
 
 namespace CodePairs.Storage.Batches;
 
-/// <summary>A read-only view of a conditional blob read that turns "condition not met" (412: the blob was replaced
-/// since the read began) into <see cref="BatchInputChangedException"/>, so callers never see the storage SDK's types.</summary>
-internal sealed class ConditionalReadStream(Stream inner) : Stream
+/// <summary>A conditional blob read that turns "condition not met" (412: the blob was replaced since the read began)
+/// into <see cref="BatchInputChangedException"/>, so callers never see the storage SDK's types.</summary>
+internal sealed class ConditionalReadStream(Stream inner) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         try { return inner.Read(buffer); }
@@ -28,11 +21,6 @@ internal sealed class ConditionalReadStream(Stream inner) : Stream
         try { return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false); }
         catch (RequestFailedException e) when (e.Status == 412) { throw new BatchInputChangedException(e); }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
