@@ -279,6 +279,30 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
     }
 
     [Fact]
+    public async Task AnInputReplacedAfterItWasPlannedFailsItsBatchOnceAndTheNewUploadIsABatchOfItsOwn()
+    {
+        AzuriteFixture.RequireAzurite();
+        var kit = new BatchKit(azurite, chunkBytes: 128 * 1024, partBytes: 16 * 1024);
+        var blob = await kit.Upload("r.csv", BatchKit.Utf8(BatchKit.Generate(20_000)));
+        var oldId = await kit.Id(blob);
+        var plan = await kit.Processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None);
+        Assert.True(plan!.Chunks.Count > 2, $"expected several chunks, got {plan.Chunks.Count}");
+
+        await kit.Upload("r.csv", BatchKit.Utf8(BatchKit.Generate(100))); // a new version while the chunks wait in the queue
+        Assert.Equal(plan.Chunks.Count, await kit.Drain());
+
+        var old = await kit.Processor.GetStatusAsync(oldId, CancellationToken.None);
+        Assert.Equal(BatchState.Failed, old!.Status);
+        Assert.Equal("the input blob was replaced while the batch ran; the new upload is a batch of its own", old.Error);
+        Assert.Equal((0L, 0L), (old.Summary!.LinesIn, old.Summary.LinesValidated + old.Summary.LinesRejected));
+
+        Assert.Single((await kit.Run(blob))!.Chunks); // the new version's own event
+        var summary = await kit.Summary(blob);
+        Assert.Equal((BatchState.Completed, summary.LinesIn), (summary.Status, summary.LinesValidated + summary.LinesRejected));
+        Assert.NotEqual(oldId, summary.Id);
+    }
+
+    [Fact]
     public async Task TheStatusReportsProgressWhileChunksRunAndTheSummaryAtTheEnd()
     {
         AzuriteFixture.RequireAzurite();
