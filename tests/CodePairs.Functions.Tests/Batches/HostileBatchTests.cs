@@ -82,6 +82,8 @@ public class HostileBatchTests(AzuriteFixture azurite, ITestOutputHelper output)
             ("empty.csv", [], "line 1: the file is empty"),
             ("empty.jsonl", [], "the file is empty: it holds no JSON line"),
             ("empty.csv.gz", [], "the gzip file is empty"),
+            ("empty.txt", [], "line 1: the file is empty"), // a .txt is sniffed for an 837: an empty blob has no range to read
+            ("empty.txt.gz", [], "the gzip file is empty"),
             ("emptyinside.jsonl.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0], "the file is empty: it holds no JSON line"), // gzip of nothing
             ("zip.csv", [.. "PK\u0003\u0004"u8, 1, 2, 3], "the file is a zip archive"),
         };
