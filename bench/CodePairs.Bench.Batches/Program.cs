@@ -101,7 +101,7 @@ var queues = new QueueServiceClient(cs, new QueueClientOptions { MessageEncoding
 var inputName = "bench-in-" + tag;
 var input = blobs.GetBlobContainerClient(inputName);
 await input.CreateIfNotExistsAsync();
-// The processor gets the door's own clients (BatchStorage retries), failing a share of requests with --faults.
+// The processor gets the door's own stores (BatchStores.Open: its retries), failing a share of requests with --faults.
 var faultRate = args.Contains("--faults") ? double.Parse(args[Array.IndexOf(args, "--faults") + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var faults = new CodePairs.Tests.Shared.FaultInjectionPolicy(faultRate, seed: 11);
 var settings = new CodePairs.Storage.StorageSettings("CodePairsStorage", cs, null, null, null, null, null);
