@@ -13,10 +13,12 @@ using Microsoft.Extensions.Options;
 //            [--engine both|reference|parallel] [--runs 3] [--chunk-mib 64] [--workers 2] [--faults 0.1] [--engine-only]
 //        ... -- chaos run|clean ...   (the kill -9 / rerun checks: scripts/chaos.sh)
 //        ... -- hostile [--full]      (peak memory on the hostile files of issue 11)
+//        ... -- storage-probe [--mib 256] [--runs 3]   (what Azurite alone moves: reads, ranged reads, upload; its CPU time)
 // Needs Azurite on 127.0.0.1 (bash scripts/azurite.sh start). With --engine both, each run processes the same uploaded
 // blob with each engine (the order alternates between runs), so the previous implementation is measured side by side.
 if (args.FirstOrDefault() == "chaos") return await Chaos.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "hostile") return await Hostile.RunAsync(args[1..]);
+if (args.FirstOrDefault() == "storage-probe") return await StorageProbe.RunAsync(args[1..]);
 if (args.FirstOrDefault() == "clean")
 {
     // ... -- clean <since, ISO 8601>: deletes this bench's containers (bench-in-*, bench-out-*) made since then, left by a killed run.
@@ -106,6 +108,7 @@ var faultRate = args.Contains("--faults") ? double.Parse(args[Array.IndexOf(args
 var faults = new CodePairs.Tests.Shared.FaultInjectionPolicy(faultRate, seed: 11);
 var settings = new CodePairs.Storage.StorageSettings("CodePairsStorage", cs, null, null, null, null, null);
 var cleanup = new List<Func<Task>> { () => input.DeleteIfExistsAsync() };
+var azurite = StorageProbe.AzuritePid();
 
 try
 {
@@ -137,6 +140,8 @@ try
             GC.Collect();
             GC.WaitForPendingFinalizers();
             using var sampler = new PeakSampler();
+            var azuriteBefore = StorageProbe.AzuriteCpu(azurite);
+            var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
             clock.Restart();
             var plan = await processor.StartAsync(blob.BlobContainerName, blob.Name, CancellationToken.None) ?? throw new InvalidOperationException("nothing to do");
             var planned = clock.Elapsed;
@@ -156,6 +161,8 @@ try
             }
             var processing = clock.Elapsed;
             var peak = sampler.Stop();
+            var azuriteCpu = StorageProbe.AzuriteCpu(azurite) - azuriteBefore;
+            var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalSeconds;
             var status = await processor.GetStatusAsync(plan.Id, CancellationToken.None);
             var s = status?.Summary ?? throw new InvalidOperationException("no summary written");
             var prefix = BatchNames.Prefix(blobName, s.Input.ETag);
@@ -165,6 +172,10 @@ try
                               $"(trigger body {planned.TotalSeconds:N2} s: {(plan.Chunks.Count > 1 ? "the planning pass" : "the whole one-chunk file")}); " +
                               $"with the upload {s.LinesIn / (upload + processing).TotalSeconds:N0} lines/s; peak working set {peak / 1048576.0:N0} MiB; load average {LoadAverage()}");
             if (engine == "parallel") Console.WriteLine($"run {run + 1} {engine,-9} where the time went: {processor.Timings}");
+            var resultsBytes = (await output.GetBlobClient(prefix + BatchNames.Results).GetPropertiesAsync()).Value.ContentLength;
+            var rejectedBytes = (await output.GetBlobClient(prefix + BatchNames.Rejected).GetPropertiesAsync()).Value.ContentLength;
+            Console.WriteLine($"run {run + 1} {engine,-9} CPU: this process {ownCpu:N2} s, Azurite {azuriteCpu:N2} s (of {Environment.ProcessorCount * processing.TotalSeconds:N2} core-seconds on {Environment.ProcessorCount} cores); " +
+                              $"bytes: {bytes / 1048576.0:N0} MiB in, results {resultsBytes / 1048576.0:N0} MiB + rejected {rejectedBytes / 1048576.0:N1} MiB out");
             Console.WriteLine($"run {run + 1} {engine,-9} results sha256 {Sha256(output.GetBlobClient(prefix + BatchNames.Results))}, " +
                               $"rejected sha256 {Sha256(output.GetBlobClient(prefix + BatchNames.Rejected))}");
             await output.DeleteIfExistsAsync();

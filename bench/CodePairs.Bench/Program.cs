@@ -6,7 +6,7 @@ using CodePairs.Rules;
 //   build time and resident bytes of the rule set (practitioner + hospital PTP, AOC, MUE),
 //   6-line and 25-line claims (median ns over 31 samples), claims/s on one core,
 //   and the same claims against a Dictionary<(string, string), …> baseline.
-// Usage: dotnet run -c Release --project bench/CodePairs.Bench [-- --seed N] [--scale small|full]
+// Usage: dotnet run -c Release --project bench/CodePairs.Bench [-- --seed N] [--scale small|full] [--stats] [--probe] [--profile SECONDS]
 var seed = ArgValue("--seed", 42);
 var scale = args.SkipWhile(a => a != "--scale").Skip(1).FirstOrDefault() ?? "full";
 
@@ -35,6 +35,18 @@ var claims6 = rows.Claims(rules, 6, 4096, seed, pairPercent: 10);
 var claims25 = rows.Claims(rules, 25, 1024, seed + 1, pairPercent: 10);
 var claims6Heavy = rows.Claims(rules, 6, 4096, seed + 2, pairPercent: 100);
 if (args.Contains("--stats")) { Stats.Print(rules, claims6); CheckProbe.Print(rules, claims6); return; }
+if (args.Contains("--profile"))
+{
+    // Only the engine on the typical 6-line claims, for a given time: the process to sample with a profiler
+    // (DOTNET_PerfMapEnabled=1 perf record -g -- dotnet ... --profile 20; docs/PERFORMANCE.md says how it was read).
+    var seconds = ArgValue("--profile", 20);
+    var clock = Stopwatch.StartNew();
+    long validated = 0, found = 0;
+    while (clock.Elapsed.TotalSeconds < seconds)
+        foreach (var c in claims6) { found += validator.Validate(c).Findings.Count; validated++; }
+    Console.WriteLine($"profile: {validated:N0} claims in {clock.Elapsed.TotalSeconds:N1} s = {clock.Elapsed.TotalMilliseconds * 1e6 / validated:N0} ns a claim ({found:N0} findings)");
+    return;
+}
 foreach (var (name, claims) in new[] { ("6-line", claims6), ("25-line", claims25), ("6-line, every claim with a PTP pair,", claims6Heavy) })
 {
     var withFindings = claims.Count(c => validator.Validate(c).Findings.Any(f => f.Severity >= Severity.Warning));
