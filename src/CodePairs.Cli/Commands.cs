@@ -332,18 +332,43 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         });
     }
 
-    /// <summary>The files named, and the files directly inside the folders named, in name order.</summary>
-    internal static List<string> CmsFiles(IReadOnlyList<string> paths)
+    /// <summary>The files named, and the files directly inside the folders named, in name order; and every folder inside
+    /// a folder named, with the files under it that are not read (files in subfolders are read only when their own
+    /// folder, or they, are named too).</summary>
+    internal static (List<string> Files, List<(string Folder, List<string> Unread, bool Empty)> Subfolders) CmsFiles(IReadOnlyList<string> paths)
     {
         var files = new List<string>();
+        var folders = new List<string>();
         foreach (var path in paths)
         {
-            if (Directory.Exists(path)) files.AddRange(Directory.GetFiles(path).Order(StringComparer.Ordinal));
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.GetFiles(path).Order(StringComparer.Ordinal));
+                folders.Add(path);
+            }
             else if (File.Exists(path)) files.Add(path);
             else throw new FileNotFoundException($"no such file or folder: {path}");
         }
-        return files;
+        var read = files.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        var subfolders = new List<(string, List<string>, bool)>();
+        foreach (var folder in folders)
+            foreach (var sub in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
+            {
+                var unread = Directory.EnumerateFiles(sub, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 })
+                    .Where(f => !read.Contains(Path.GetFullPath(f)))
+                    .Select(f => Path.GetRelativePath(sub, f).Replace(Path.DirectorySeparatorChar, '/'))
+                    .Order(StringComparer.Ordinal).ToList();
+                subfolders.Add((Path.GetFileName(sub) + "/", unread, !Directory.EnumerateFileSystemEntries(sub).Any()));
+            }
+        return (files, subfolders);
     }
+
+    /// <summary>What became of a folder inside a folder named: failed when it holds files that are not read (an import
+    /// that went on would leave their tables out, and say nothing at exit), else ignored.</summary>
+    private static ImportedFile SubfolderOutcome(string folder, List<string> unread, bool empty) => unread.Count > 0
+        ? new ImportedFile(folder, FileOutcome.Failed, $"a folder holding {unread.Count} file(s) ({string.Join(", ", unread.Take(5))}{(unread.Count > 5 ? ", …" : "")}): " +
+                                                       "files in subfolders are not read; name the folder too, or move them up")
+        : new ImportedFile(folder, FileOutcome.Ignored, empty ? "an empty folder" : "a folder whose files are read as named");
 
     /// <summary>A rule set from a snapshot file (with no report), or from CMS files and folders (with the import's report).</summary>
     internal (RuleSet Rules, ImportReport? Report) LoadOrImport(IReadOnlyList<string> paths, int ptpParts = 4)
@@ -357,17 +382,26 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
 
     private CmsImportResult ReadCms(IReadOnlyList<string> paths, int ptpParts)
     {
-        var files = CmsFiles(paths);
+        var (files, subfolders) = CmsFiles(paths);
+        var outcomes = subfolders.Select(s => SubfolderOutcome(s.Folder, s.Unread, s.Empty)).ToList();
+        CmsImportResult result;
         try
         {
-            return CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), new ImportOptions { PtpParts = ptpParts }, Progress);
+            result = CmsImport.Import(files.Select(f => new CmsInput(f, () => File.OpenRead(f))), new ImportOptions { PtpParts = ptpParts }, Progress);
         }
         catch (CmsFileException e) when (e.Report is not null)
         {
             ClearProgress();
-            WriteReport(e.Report); // what became of every file, then the error
+            WriteReport(e.Report with { Files = [.. e.Report.Files, .. outcomes] }); // what became of every file, then the error
             throw;
         }
+        if (outcomes.FirstOrDefault(o => o.Outcome == FileOutcome.Failed) is { } failed)
+        {
+            ClearProgress();
+            WriteReport(result.Report with { Files = [.. result.Report.Files, .. outcomes] });
+            throw new IOException($"{failed.File}: {failed.Detail}; nothing was written");
+        }
+        return result with { Report = result.Report with { Files = [.. result.Report.Files, .. outcomes] } };
     }
 
     internal int Guarded(Func<int> action) => Guard(action);

@@ -7,7 +7,7 @@ var commands = new Commands(Console.Out, Console.Error, interactive);
 
 var root = new RootCommand("CodePairs offline: import CMS NCCI files to a snapshot, inspect it, profile a code, check a claims file.");
 
-var importInputs = new Argument<string[]>("files") { Description = "CMS files (zips, .TXT, .xlsx, .csv, release.json) or folders holding them", Arity = ArgumentArity.OneOrMore };
+var importInputs = new Argument<string[]>("files") { Description = "CMS files (zips, .TXT, .xlsx, .csv, release.json) or folders holding them (the files directly inside; a subfolder holding files fails the import unless it is named too)", Arity = ArgumentArity.OneOrMore };
 var importOut = new Option<string>("--out", "-o") { Description = "the snapshot file to write", Required = true };
 var ptpParts = new Option<int>("--ptp-parts") { Description = "parts a PTP table must have (CMS ships f1-f4; lower it only for an excerpt)", DefaultValueFactory = _ => 4 };
 var import = new Command("import", "Read CMS files (any subset of the six tables) and write their snapshot; reports every file") { importInputs, importOut, ptpParts };

@@ -107,6 +107,34 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AFolderInsideAFolderNamedIsReportedAndFailsTheImportWhenItHoldsFiles()
+    {
+        var cms = Path.Combine(_folder, "cms");
+        Assert.Equal(ExitCodes.Ok, Commands.Generate(cms, "small", 7, 0));
+        File.Delete(Path.Combine(cms, "release.json")); // CMS's own downloads come with no manifest to catch the move
+        var mue = Directory.GetFiles(cms, "*dme*mue*").Single();
+        Directory.CreateDirectory(Path.Combine(cms, "extracted", "deeper"));
+        File.Move(mue, Path.Combine(cms, "extracted", "deeper", Path.GetFileName(mue)));
+        Directory.CreateDirectory(Path.Combine(cms, "empty"));
+        _out.GetStringBuilder().Clear();
+
+        // The DME MUE table now sits in a subfolder, which is not read: an import that went on would be exit 0 with a table missing.
+        var snap = Path.Combine(_folder, "rules.snap");
+        Assert.Equal(ExitCodes.Failed, Commands.Import([cms], snap));
+        Assert.Contains("extracted/: FAILED: a folder holding 1 file(s) (deeper/" + Path.GetFileName(mue) + "): files in subfolders are not read", _out.ToString());
+        Assert.Contains("empty/: ignored: an empty folder", _out.ToString());
+        Assert.Contains("loaded 5 table version(s):", _out.ToString()); // every other file is still reported
+        Assert.Contains("error: extracted/: a folder holding 1 file(s)", _err.ToString());
+        Assert.False(File.Exists(snap));
+
+        // Named by itself, the subfolder's files are read.
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, Commands.Import([cms, Path.Combine(cms, "extracted", "deeper")], snap));
+        Assert.Contains("loaded 6 table version(s):", _out.ToString());
+        Assert.Contains("empty/: ignored: an empty folder", _out.ToString());
+    }
+
+    [Fact]
     public void CheckAppliesTheSamePacksAsTheService()
     {
         var snap = Snapshot();
