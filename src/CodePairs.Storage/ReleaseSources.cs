@@ -10,7 +10,8 @@ namespace CodePairs.Storage;
 /// The drop container: operators upload the CMS zips, as downloaded, under <c>rules-incoming/&lt;folder&gt;/</c> and
 /// then write an empty blob named <c>ready</c> in the folder. Only folders with the marker are picked up, so a
 /// half-uploaded release is never read. (The marker is explicit; the manifest check after parsing still rejects a
-/// folder that lacks a table.)
+/// folder that lacks a table.) A release's files sit directly in its folder; blobs in subfolders are listed as
+/// <see cref="IncomingRelease.Nested"/> so that the refresh can fail the drop for them instead of loading it without them.
 /// </summary>
 public sealed class DropContainerSource(BlobServiceClient blobs, string containerName = StorageNames.IncomingContainer) : IDropSource
 {
@@ -32,16 +33,18 @@ public sealed class DropContainerSource(BlobServiceClient blobs, string containe
         {
             if (!folder.IsPrefix) continue;
             var files = new List<IncomingFile>();
+            var nested = new List<string>();
             var ready = false;
             await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, folder.Prefix, cancellationToken))
             {
                 var name = item.Name[folder.Prefix.Length..];
                 if (name == ReadyMarker) { ready = true; continue; }
-                if (name.Contains('/')) continue; // one level: the files of the release
+                if (name.Contains('/')) { nested.Add(name); continue; } // one level: the files of the release; the rest is reported
                 files.Add(new IncomingFile(name, containerName, item.Name, item.Properties.ContentLength ?? 0,
                     item.Metadata.TryGetValue("sha256", out var sha) ? sha : null));
             }
-            if (ready && files.Count > 0) releases.Add(new IncomingRelease(folder.Prefix.TrimEnd('/'), "drop", files));
+            if (ready && (files.Count > 0 || nested.Count > 0))
+                releases.Add(new IncomingRelease(folder.Prefix.TrimEnd('/'), "drop", files) { Nested = nested });
         }
         return releases;
     }

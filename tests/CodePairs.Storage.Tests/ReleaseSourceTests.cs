@@ -26,17 +26,26 @@ public sealed class ReleaseSourceTests(AzuriteFixture azurite) : IClassFixture<A
         var container = await DropContainerAsync();
         await Upload(container, "v322r0/ptp-f1.zip", "a", new Dictionary<string, string> { ["sha256"] = "abc" });
         await Upload(container, "v322r0/mue.zip", "b");
-        await Upload(container, "v322r0/nested/ignored.zip", "c");
+        await Upload(container, "v322r0/nested/not-read.zip", "c");
         await Upload(container, "v322r0/ready", "");
         await Upload(container, "half-uploaded/ptp-f1.zip", "d");
         await Upload(container, "empty/ready", "");
+        await Upload(container, "only-nested/mue/mue.zip", "e");
+        await Upload(container, "only-nested/ready", "");
 
-        var drop = Assert.Single(await new DropContainerSource(azurite.Blobs, container.Name).DiscoverAsync(default));
+        var drops = await new DropContainerSource(azurite.Blobs, container.Name).DiscoverAsync(default);
 
-        Assert.Equal(("v322r0", "drop"), (drop.Name, drop.Source));
+        Assert.Equal(["only-nested", "v322r0"], drops.Select(d => d.Name).Order(StringComparer.Ordinal));
+        var drop = drops.Single(d => d.Name == "v322r0");
+        Assert.Equal("drop", drop.Source);
         Assert.Equal(
             [new IncomingFile("mue.zip", container.Name, "v322r0/mue.zip", 1, null), new IncomingFile("ptp-f1.zip", container.Name, "v322r0/ptp-f1.zip", 1, "abc")],
             drop.Files.OrderBy(f => f.Name, StringComparer.Ordinal));
+        // A blob in a subfolder is not one of the release's files, and not lost either: the refresh fails the drop for it.
+        Assert.Equal(["nested/not-read.zip"], drop.Nested);
+        var onlyNested = drops.Single(d => d.Name == "only-nested");
+        Assert.Empty(onlyNested.Files);
+        Assert.Equal(["mue/mue.zip"], onlyNested.Nested);
     }
 
     [Fact]

@@ -143,6 +143,7 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
             Directory.CreateDirectory(work);
             await FetchAsync(run, drop, ct);
             if (await SkipAsync(run, drop, ct) is { } skipped) return skipped;
+            if (candidate.Nested.Count > 0) throw NestedFiles(candidate);
             var (imported, rules) = await ReadAsync(run, drop, ct);
             var result = await PublishAsync(run, drop, rules, ct);
             await stores.Checkpoints.SetDropAsync(new DropRecord(drop.Key!, candidate.Name, result.RuleSetId, null,
@@ -171,11 +172,20 @@ public sealed class RefreshJob(RefreshStores stores, IOptions<RefreshOptions> op
         public string? Key { get; set; }
     }
 
-    /// <summary>Fetch: the hash of every file (downloading those whose hash is not recorded), hence the content key.</summary>
+    /// <summary>A drop with blobs in subfolders: they would not be read, so loading the rest could leave a table out of
+    /// the release and still succeed. The drop fails, naming them; moving or deleting them changes its content key, so
+    /// the next run reads it again.</summary>
+    private static CmsFileException NestedFiles(IncomingRelease candidate)
+        => new("(drop)", 0, $"its folder holds {candidate.Nested.Count} blob(s) in subfolders ({string.Join(", ", candidate.Nested.Take(5))}" +
+                            $"{(candidate.Nested.Count > 5 ? ", …" : "")}), which are never read: a release's files sit directly in its folder; " +
+                            "move them up or into a drop folder of their own; nothing was loaded");
+
+    /// <summary>Fetch: the hash of every file (downloading those whose hash is not recorded), hence the content key (the
+    /// names of blobs in subfolders count too, so that moving one changes it).</summary>
     private async Task FetchAsync(Run run, Drop drop, CancellationToken ct)
     {
         await run.StepAsync($"fetch {drop.Candidate.Name}", ct);
-        drop.Key = ContentKey(await HashAsync(drop, ct));
+        drop.Key = ContentKey([.. await HashAsync(drop, ct), .. drop.Candidate.Nested.Select(n => (n, "in a subfolder"))]);
         run.Time("fetch");
         AtPoint?.Invoke("fetched");
     }

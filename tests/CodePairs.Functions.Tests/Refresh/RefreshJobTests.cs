@@ -185,6 +185,35 @@ public sealed class RefreshJobTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task ADropWithFilesInASubfolderFailsNamingThemAndIsReadAgainOnceTheyMove()
+    {
+        var world = new RefreshWorld(azurite);
+        var files = RefreshFiles.Small("v322r0");
+        var mue = files.Keys.First(k => k.Contains("practitioner-services-mue", StringComparison.Ordinal));
+        // The practitioner MUE zip one level too deep: loading the rest would be a release without that table.
+        await world.DropAsync("v322r0", files.Where(f => f.Key != mue).ToDictionary(f => f.Key, f => f.Value));
+        await world.DropAsync("v322r0", new Dictionary<string, byte[]> { ["mue/" + mue] = files[mue] });
+
+        var first = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+
+        var failed = Assert.Single(first.Candidates);
+        Assert.Equal(CandidateResult.Failed, failed.Result);
+        Assert.Contains($"holds 1 blob(s) in subfolders (mue/{mue}), which are never read", failed.Detail);
+        Assert.Null(await world.ActiveIdAsync());
+        var second = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+        Assert.Contains("failed before", Assert.Single(second.Candidates).Detail);
+
+        // Moved up: the drop's content changed, so the timer reads it again, and every table loads.
+        var container = world.Blobs.GetBlobContainerClient(world.DropContainer);
+        await container.GetBlobClient($"v322r0/mue/{mue}").DeleteAsync();
+        await world.DropAsync("v322r0", new Dictionary<string, byte[]> { [mue] = files[mue] });
+        var third = await world.Job.RunAsync(new RefreshRequest("timer"), default);
+
+        Assert.Equal(CandidateResult.Activated, Assert.Single(third.Candidates).Result);
+        Assert.Contains(third.Candidates[0].Tables, t => t.Table == TableId.MuePractitioner);
+    }
+
+    [Fact]
     public async Task ASecondQuarterReplacesTheFirstWhichStaysForRollback()
     {
         var world = new RefreshWorld(azurite, options: new RefreshOptions { RetainRuleSets = 1, VersionsPerTable = 1 });
