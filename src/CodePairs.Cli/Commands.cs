@@ -354,13 +354,25 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         foreach (var folder in folders)
             foreach (var sub in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
             {
-                var unread = Directory.EnumerateFiles(sub, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 })
+                var unread = EntriesUnder(sub)
                     .Where(f => !read.Contains(Path.GetFullPath(f)))
                     .Select(f => Path.GetRelativePath(sub, f).Replace(Path.DirectorySeparatorChar, '/'))
                     .Order(StringComparer.Ordinal).ToList();
                 subfolders.Add((Path.GetFileName(sub) + "/", unread, !Directory.EnumerateFileSystemEntries(sub).Any()));
             }
         return (files, subfolders);
+    }
+
+    /// <summary>The files under a folder, at any depth; a link to a folder counts as one entry (with its '/'), not
+    /// followed, so a link back up cannot loop.</summary>
+    private static IEnumerable<string> EntriesUnder(string folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder)) yield return file;
+        foreach (var sub in Directory.EnumerateDirectories(folder))
+        {
+            if (new DirectoryInfo(sub).LinkTarget is not null) { yield return sub + "/"; continue; }
+            foreach (var file in EntriesUnder(sub)) yield return file;
+        }
     }
 
     /// <summary>What became of a folder inside a folder named: failed when it holds files that are not read (an import
@@ -384,6 +396,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
     {
         var (files, subfolders) = CmsFiles(paths);
         var outcomes = subfolders.Select(s => SubfolderOutcome(s.Folder, s.Unread, s.Empty)).ToList();
+        ImportReport WithFolders(ImportReport report) => report with { Files = [.. report.Files, .. outcomes] };
         CmsImportResult result;
         try
         {
@@ -392,16 +405,16 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         catch (CmsFileException e) when (e.Report is not null)
         {
             ClearProgress();
-            WriteReport(e.Report with { Files = [.. e.Report.Files, .. outcomes] }); // what became of every file, then the error
+            WriteReport(WithFolders(e.Report)); // what became of every file, then the error
             throw;
         }
         if (outcomes.FirstOrDefault(o => o.Outcome == FileOutcome.Failed) is { } failed)
         {
             ClearProgress();
-            WriteReport(result.Report with { Files = [.. result.Report.Files, .. outcomes] });
+            WriteReport(WithFolders(result.Report));
             throw new IOException($"{failed.File}: {failed.Detail}; nothing was written");
         }
-        return result with { Report = result.Report with { Files = [.. result.Report.Files, .. outcomes] } };
+        return result with { Report = WithFolders(result.Report) };
     }
 
     internal int Guarded(Func<int> action) => Guard(action);

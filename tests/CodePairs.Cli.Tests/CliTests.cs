@@ -135,6 +135,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ALinkInsideASubfolderIsListedNotFollowed()
+    {
+        var cms = Path.Combine(_folder, "cms");
+        Assert.Equal(ExitCodes.Ok, Commands.Generate(cms, "small", 7, 0));
+        Directory.CreateDirectory(Path.Combine(cms, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(cms, "sub", "back"), cms); // a loop, were it followed
+        _out.GetStringBuilder().Clear();
+
+        Assert.Equal(ExitCodes.Failed, Commands.Import([cms], Path.Combine(_folder, "rules.snap")));
+        Assert.Contains("sub/: FAILED: a folder holding 1 file(s) (back/): files in subfolders are not read", _out.ToString());
+    }
+
+    [Fact]
     public void CheckAppliesTheSamePacksAsTheService()
     {
         var snap = Snapshot();
