@@ -332,10 +332,9 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
         });
     }
 
-    /// <summary>The files named, and the files directly inside the folders named, in name order; and every folder inside
-    /// a folder named, with the files under it that are not read (files in subfolders are read only when their own
-    /// folder, or they, are named too).</summary>
-    internal static (List<string> Files, List<(string Folder, List<string> Unread, bool Empty)> Subfolders) CmsFiles(IReadOnlyList<string> paths)
+    /// <summary>The files named, and the files directly inside the folders named, in name order; and what became of every
+    /// folder inside a folder named (files in subfolders are read only when their own folder, or they, are named too).</summary>
+    internal static (List<string> Files, List<ImportedFile> Subfolders) CmsFiles(IReadOnlyList<string> paths)
     {
         var files = new List<string>();
         var folders = new List<string>();
@@ -350,7 +349,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
             else throw new FileNotFoundException($"no such file or folder: {path}");
         }
         var read = files.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-        var subfolders = new List<(string, List<string>, bool)>();
+        var subfolders = new List<ImportedFile>();
         foreach (var folder in folders)
             foreach (var sub in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
             {
@@ -358,7 +357,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
                     .Where(f => !read.Contains(Path.GetFullPath(f)))
                     .Select(f => Path.GetRelativePath(sub, f).Replace(Path.DirectorySeparatorChar, '/'))
                     .Order(StringComparer.Ordinal).ToList();
-                subfolders.Add((Path.GetFileName(sub) + "/", unread, !Directory.EnumerateFileSystemEntries(sub).Any()));
+                subfolders.Add(SubfolderOutcome(Path.GetFileName(sub) + "/", unread, empty: !Directory.EnumerateFileSystemEntries(sub).Any()));
             }
         return (files, subfolders);
     }
@@ -394,8 +393,7 @@ public sealed class Commands(TextWriter output, TextWriter error, bool interacti
 
     private CmsImportResult ReadCms(IReadOnlyList<string> paths, int ptpParts)
     {
-        var (files, subfolders) = CmsFiles(paths);
-        var outcomes = subfolders.Select(s => SubfolderOutcome(s.Folder, s.Unread, s.Empty)).ToList();
+        var (files, outcomes) = CmsFiles(paths);
         ImportReport WithFolders(ImportReport report) => report with { Files = [.. report.Files, .. outcomes] };
         CmsImportResult result;
         try
