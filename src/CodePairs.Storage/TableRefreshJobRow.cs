@@ -142,9 +142,11 @@ public sealed class TableRefreshJobRow(TableServiceClient tables, string tableNa
                     State = succeeded ? RefreshState.Succeeded : RefreshState.Failed, FinishedAt = row._clock.GetUtcNow(), Outcome = outcome, LastError = error,
                 }, force: true, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (RequestFailedException)
+            catch (Exception e) when (e is RequestFailedException or AggregateException or IOException or OperationCanceledException)
             {
-                // Someone took the lease over (ours expired) or storage is down: the row is theirs now.
+                // Someone took the lease over (ours expired: a RequestFailedException), or storage stayed down past the
+                // retries (an AggregateException of the tries' errors, or a try's own when retries are off): the lease
+                // expires in its time and the caller's own error, if any, is what surfaces.
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using CodePairs.Rules.Cms;
+using CodePairs.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CodePairs.Storage.Tests;
@@ -90,6 +91,24 @@ public sealed class RefreshJobRowTests(AzuriteFixture azurite) : IClassFixture<A
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => crashed!.StepAsync("late", default));
         await crashed!.FinishAsync(false, null, "late"); // swallowed: the row is the taker's
         Assert.Equal((RefreshState.Running, "admin"), ((await row.GetAsync(default)).State, (await row.GetAsync(default)).Trigger));
+    }
+
+    [Theory]
+    [InlineData(StorageFault.ConnectionReset)] // retries run out on exceptions: Azure.Core throws an AggregateException
+    [InlineData(StorageFault.ServerBusy)] // retries run out on 503s: a RequestFailedException
+    public async Task AFinalWriteThatStorageKeepsFailingIsSwallowedSoTheJobsOwnErrorIsWhatSurfaces(StorageFault fault)
+    {
+        var faults = new FaultInjectionPolicy(0, kinds: [(fault, 1)]);
+        var settings = new StorageSettings(StorageNames.Connection, AzuriteFixture.ConnectionString, null, null, null, null, null);
+        var tables = settings.CreateTableServiceClient(o => { o.Retry.MaxRetries = 1; FaultInjectionPolicy.Install(o, faults); });
+        var table = azurite.NewTableName("catalog");
+        var (lease, _) = await new TableRefreshJobRow(tables, table, _clock).TryAcquireAsync("timer", default);
+
+        faults.Rate = 1; // storage goes down mid-run
+        await lease!.FinishAsync(false, null, "the job's own error");
+
+        Assert.Equal(2, faults.InjectedTotal); // the write was tried (and retried once), then given up
+        Assert.Equal(RefreshState.Running, (await new TableRefreshJobRow(azurite.Tables, table, _clock).GetAsync(default)).State); // the lease expires in its time
     }
 
     [Fact]
