@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Azure;
@@ -69,7 +70,9 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         switch (fault)
         {
             case null:
-                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+                var started = Stopwatch.GetTimestamp();
+                try { await ProcessNextAsync(message, pipeline).ConfigureAwait(false); }
+                finally { NoteIfSlow(message, started); }
                 return;
             case StorageFault.Stall:
                 await Task.Delay(Stall, message.CancellationToken).ConfigureAwait(false);
@@ -90,7 +93,9 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         switch (fault)
         {
             case null:
-                ProcessNext(message, pipeline);
+                var started = Stopwatch.GetTimestamp();
+                try { ProcessNext(message, pipeline); }
+                finally { NoteIfSlow(message, started); }
                 return;
             case StorageFault.Stall:
                 message.CancellationToken.WaitHandle.WaitOne(Stall);
@@ -104,6 +109,27 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
                 Fail(message, fault.Value);
                 return;
         }
+    }
+
+    /// <summary>Requests let through (no fault injected) that took longer than <see cref="SlowAfter"/> or failed
+    /// without a response (the network timeout cut them): when, what, how long, and how many work items waited in this
+    /// process's thread pool as it ended — a test that fails on storage timeouts prints them, so storage that stopped
+    /// answering and a client that could not run its continuations can be told apart.</summary>
+    public IReadOnlyCollection<string> Slow => _slow;
+
+    public TimeSpan SlowAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentQueue<string> _slow = new();
+
+    private void NoteIfSlow(HttpMessage message, long started)
+    {
+        var took = Stopwatch.GetElapsedTime(started);
+        if (took < SlowAfter && message.HasResponse) return;
+        if (_slow.Count >= 200) return;
+        var path = message.Request.Uri.Path;
+        _slow.Enqueue($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {message.Request.Method} {path[(path.LastIndexOf('/') + 1)..]} " +
+                      $"{took.TotalMilliseconds:N0} ms {(message.HasResponse ? message.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")} " +
+                      $"(thread pool: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} waiting)");
     }
 
     private StorageFault? Next(HttpMessage message)

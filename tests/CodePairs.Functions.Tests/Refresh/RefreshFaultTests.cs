@@ -37,7 +37,20 @@ public sealed class RefreshFaultTests(AzuriteFixture azurite, ITestOutputHelper 
     {
         var (clean, t0, _) = await RunAsync(null, drops);
         var faults = new FaultInjectionPolicy(rate, seed);
-        var (faulty, t, outcomes) = await RunAsync(faults, drops);
+        RuleStoreState faulty;
+        TimeSpan t;
+        List<CandidateResult> outcomes;
+        try
+        {
+            (faulty, t, outcomes) = await RunAsync(faults, drops);
+        }
+        finally
+        {
+            // Requests let through that storage was slow to answer (or never did): printed, so a run that fails on
+            // timeouts says whether Azurite stopped answering or this process could not run its continuations.
+            output.WriteLine($"{faults.Slow.Count} requests let through took over {faults.SlowAfter.TotalSeconds:N0} s or got no response" +
+                             (faults.Slow.Count == 0 ? "" : ":\n  " + string.Join("\n  ", faults.Slow)));
+        }
 
         output.WriteLine($"fault-free {t0.TotalSeconds:N2} s; {rate:P0} {t.TotalSeconds:N2} s ({t / t0:N1}×): {faults.Requests} requests, {faults.InjectedTotal} faults " +
                          $"({string.Join(", ", faults.Injected.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))})");
