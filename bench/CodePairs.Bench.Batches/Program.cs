@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 // Usage: dotnet run -c Release --project bench/CodePairs.Bench.Batches -- [--lines 1000000] [--format csv|jsonl] [--gzip]
-//            [--engine both|reference|parallel] [--runs 3] [--chunk-mib 64] [--workers 2] [--faults 0.1] [--engine-only]
+//            [--engine both|reference|parallel] [--runs 3] [--chunk-mib 64] [--workers 2] [--faults 0.1] [--engine-only] [--no-upload-md5]
 //        ... -- chaos run|clean ...   (the kill -9 / rerun checks: scripts/chaos.sh)
 //        ... -- hostile [--full]      (peak memory on the hostile files of issue 11)
 //        ... -- storage-probe [--mib 256] [--runs 3]   (what Azurite alone moves: reads, ranged reads, upload; its CPU time)
@@ -106,6 +106,7 @@ await input.CreateIfNotExistsAsync();
 // The processor gets the door's own stores (BatchStores.Open: its retries), failing a share of requests with --faults.
 var faultRate = args.Contains("--faults") ? double.Parse(args[Array.IndexOf(args, "--faults") + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var faults = new CodePairs.Tests.Shared.FaultInjectionPolicy(faultRate, seed: 11);
+var noUploadMd5 = args.Contains("--no-upload-md5");
 var settings = new CodePairs.Storage.StorageSettings("CodePairsStorage", cs, null, null, null, null, null);
 var cleanup = new List<Func<Task>> { () => input.DeleteIfExistsAsync() };
 var azurite = StorageProbe.AzuritePid();
@@ -130,7 +131,13 @@ try
                 ChunkBytes = chunkMiB * 1024 * 1024, InputContainer = inputName, OutputContainer = $"bench-out-{tag}-{run}-{engine}",
                 ChunkQueue = $"bench-chunks-{tag}-{run}-{engine}", Engine = engine,
             };
-            var processor = new BatchProcessor(BatchesRegistration.Stores(settings, options, o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults),
+            var processor = new BatchProcessor(BatchesRegistration.Stores(settings, options, o =>
+                    {
+                        CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults);
+                        // --no-upload-md5: staged blocks without the transactional MD5 the service's clients send
+                        // (StorageRetry.ConfigureUploads), i.e. as before 2026-12-03 18:00 UTC, for side-by-side figures.
+                        if (noUploadMd5) o.TransferValidation.Upload.ChecksumAlgorithm = Azure.Storage.StorageChecksumAlgorithm.None;
+                    },
                     o => CodePairs.Tests.Shared.FaultInjectionPolicy.Install(o, faults)),
                 new FixedRules(loaded), Options.Create(options), TimeProvider.System, NullLogger<BatchProcessor>.Instance)
             { Timings = new CodePairs.Rules.Batch.BatchTimings() };

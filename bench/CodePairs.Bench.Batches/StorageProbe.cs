@@ -5,7 +5,8 @@ using Azure.Storage.Blobs.Models;
 /// <summary>
 /// <c>-- storage-probe [--mib 256] [--runs 3]</c>: what the local Azurite itself can move on this machine, with no engine
 /// work — one blob read start to end the way a chunk reads its input (one <c>OpenRead</c> stream, 4 MiB buffer), the
-/// same blob read as 4 MiB ranges with several requests in flight, and an upload — each with the wall time and the CPU
+/// same blob read as 4 MiB ranges with several requests in flight, and an upload without and with a transactional MD5
+/// on each block (the service's clients send one) — each with the wall time and the CPU
 /// time the Azurite process spent (from <c>/proc</c>), so the storage share of a batch run can be told from the engine's.
 /// </summary>
 internal static class StorageProbe
@@ -29,6 +30,14 @@ internal static class StorageProbe
                 {
                     TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, MaximumTransferSize = 8 * 1024 * 1024 },
                 }));
+                // The same upload with a transactional MD5 on each block (what the service's clients send:
+                // StorageRetry.ConfigureUploads): Azurite checks it natively instead of computing a CRC-64 in JavaScript.
+                var md5 = new BlobUploadOptions
+                {
+                    TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, MaximumTransferSize = 8 * 1024 * 1024 },
+                    TransferValidation = new Azure.Storage.UploadTransferValidationOptions { ChecksumAlgorithm = Azure.Storage.StorageChecksumAlgorithm.MD5 },
+                };
+                await Measure($"run {run} upload with Content-MD5 (4 concurrent 8 MiB blocks)", mib, azurite, () => blob.UploadAsync(new BinaryData(data), md5));
                 await Measure($"run {run} read, one OpenRead stream, 4 MiB buffer", mib, azurite, async () =>
                 {
                     await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(false) { BufferSize = 4 * 1024 * 1024 });

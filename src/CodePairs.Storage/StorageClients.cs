@@ -25,12 +25,12 @@ public static class StorageClients
         {
             if (settings.ConnectionString is { } cs)
             {
-                clients.AddBlobServiceClient(cs);
+                clients.AddBlobServiceClient(cs).ConfigureOptions(StorageRetry.ConfigureUploads);
                 clients.AddTableServiceClient(cs);
             }
             else
             {
-                clients.AddBlobServiceClient(settings.BlobServiceUri ?? throw settings.Missing("blobServiceUri"));
+                clients.AddBlobServiceClient(settings.BlobServiceUri ?? throw settings.Missing("blobServiceUri")).ConfigureOptions(StorageRetry.ConfigureUploads);
                 clients.AddTableServiceClient(settings.TableServiceUri ?? throw settings.Missing("tableServiceUri"));
                 clients.UseCredential(settings.Credential());
             }
@@ -64,12 +64,14 @@ public sealed record StorageSettings(string Name, string? ConnectionString, Uri?
     public InvalidOperationException Missing(string key)
         => new($"storage setting '{Name}' is neither a connection string nor has '{Name}__{key}' set");
 
-    /// <summary>The options of <see cref="CreateBlobServiceClient"/>: <see cref="StorageRetry"/>'s retries, then
+    /// <summary>The options of <see cref="CreateBlobServiceClient"/>: <see cref="StorageRetry"/>'s retries and upload
+    /// checksums (<see cref="StorageRetry.ConfigureUploads"/>), then
     /// <paramref name="configure"/> (tests and harnesses add a fault-injecting policy).</summary>
     public static BlobClientOptions BlobOptions(Action<BlobClientOptions>? configure = null)
     {
         var options = new BlobClientOptions();
         StorageRetry.Configure(options.Retry);
+        StorageRetry.ConfigureUploads(options);
         configure?.Invoke(options);
         return options;
     }

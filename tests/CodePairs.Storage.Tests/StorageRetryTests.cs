@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage;
 using Azure.Storage.Blobs;
 using CodePairs.Storage;
 using Microsoft.Extensions.Configuration;
@@ -52,6 +53,20 @@ public sealed class StorageRetryTests
         Assert.True(StorageRetry.BlockBytes <= 2_000_000 * StorageRetry.NetworkTimeout.TotalSeconds * 1.1);
         Assert.Equal(StorageRetry.BlockBytes, StorageRetry.Transfer.MaximumTransferSize);
         Assert.Equal(StorageRetry.BlockBytes, StorageRetry.Transfer.InitialTransferSize);
+    }
+
+    [Fact]
+    public void EveryBlobClientSendsAnMd5WithEachUpload()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageNames.Connection] = "UseDevelopmentStorage=true" })
+            .Build();
+        using var provider = new ServiceCollection().AddCodePairsStorage(configuration).BuildServiceProvider();
+        var serviceBlobs = provider.GetRequiredService<IOptionsMonitor<BlobClientOptions>>().Get("Default");
+
+        Assert.Equal(StorageChecksumAlgorithm.MD5, serviceBlobs.TransferValidation.Upload.ChecksumAlgorithm);
+        Assert.Equal(StorageChecksumAlgorithm.MD5, StorageSettings.BlobOptions().TransferValidation.Upload.ChecksumAlgorithm);
+        Assert.Equal(StorageChecksumAlgorithm.MD5, StorageSettings.BlobOptions(o => o.Retry.MaxRetries = 1).TransferValidation.Upload.ChecksumAlgorithm);
     }
 
     [Fact]

@@ -107,6 +107,53 @@ public sealed class BatchOutputsTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(0, (await container.GetBlobClient("b/rejected.csv").GetPropertiesAsync()).Value.ContentLength);
     }
 
+    /// <summary>Each staged part and each document goes with the MD5 of its bytes (StorageRetry.ConfigureUploads on the
+    /// service's clients), and storage refuses a block whose bytes do not match the MD5 it came with.</summary>
+    [Fact]
+    public async Task EveryPartAndDocumentIsSentWithItsMd5AndStorageRefusesABlockThatDoesNotMatchIt()
+    {
+        var sent = new Headers();
+        var blobs = new StorageSettings(StorageNames.Connection, AzuriteFixture.ConnectionString, null, null, null, null, null)
+            .CreateBlobServiceClient(o => o.AddPolicy(sent, Azure.Core.HttpPipelinePosition.BeforeTransport));
+        var container = blobs.GetBlobContainerClient(azurite.NewContainerName("bmd5"));
+        var outputs = new BlobBatchOutputs(container, Json);
+        await outputs.CreateIfNotExistsAsync(default);
+        var data = Enumerable.Range(0, 150_000).Select(i => (byte)('a' + i % 26)).ToArray();
+        const int partBytes = 64 * 1024;
+
+        using (var staged = outputs.Stage("b/results.csv", chunk: 0, partBytes, null, default))
+        {
+            staged.Write(data);
+            staged.Complete();
+        }
+        await outputs.WriteAsync("b/status.json", new Doc("completed", 3), default);
+
+        var expected = data.Chunk(partBytes).Select(p => Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(p))).ToArray();
+        Assert.Equal(expected, sent.Md5Of("comp=block"));
+        var status = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Doc("completed", 3), Json));
+        Assert.Equal([Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(status))], sent.Md5Of("b%2Fstatus.json", "b/status.json"));
+
+        var wrong = new Azure.Storage.UploadTransferValidationOptions
+        {
+            ChecksumAlgorithm = Azure.Storage.StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = System.Security.Cryptography.MD5.HashData("other"u8),
+        };
+        var refused = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => container.GetBlockBlobClient("b/results.csv")
+            .StageBlockAsync(BatchBlocks.Id(0, 9), new MemoryStream(data, 0, 100), new BlockBlobStageBlockOptions { TransferValidation = wrong }));
+        Assert.Equal("Md5Mismatch", refused.ErrorCode);
+    }
+
+    /// <summary>The Content-MD5 header of each request that reached the transport, by a part of its URI.</summary>
+    private sealed class Headers : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Uri, string Md5)> _sent = new();
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+            => _sent.Enqueue((message.Request.Uri.ToString(), message.Request.Headers.TryGetValue("Content-MD5", out var md5) ? md5 : "(none)"));
+
+        public string[] Md5Of(params string[] uriParts)
+            => _sent.Where(s => uriParts.Any(p => s.Uri.Contains(p, StringComparison.Ordinal))).Select(s => s.Md5).ToArray();
+    }
+
     [Fact]
     public void ABlockIdNamesItsChunkAndPart()
         => Assert.Equal(Convert.ToBase64String(Encoding.ASCII.GetBytes("chunk-000012-000345")), BatchBlocks.Id(12, 345));
