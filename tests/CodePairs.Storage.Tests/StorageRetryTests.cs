@@ -19,13 +19,19 @@ public sealed class StorageRetryTests
     private static readonly (string, int, TimeSpan, TimeSpan, TimeSpan) Expected =
         (nameof(RetryMode.Exponential), StorageRetry.MaxRetries, StorageRetry.FirstDelay, StorageRetry.MaxDelay, StorageRetry.NetworkTimeout);
 
-    [Fact]
-    public void TheServicesClientsAndTheClisClientsGetTheSameRetrySettings()
+    /// <summary>The service's registrations, as the Functions host builds them for a connection string.</summary>
+    private static ServiceProvider ServiceProvider()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageNames.Connection] = "UseDevelopmentStorage=true" })
             .Build();
-        using var provider = new ServiceCollection().AddCodePairsStorage(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddCodePairsStorage(configuration).BuildServiceProvider();
+    }
+
+    [Fact]
+    public void TheServicesClientsAndTheClisClientsGetTheSameRetrySettings()
+    {
+        using var provider = ServiceProvider();
         // The options Microsoft.Extensions.Azure builds the registered ("Default") clients with.
         var serviceTables = provider.GetRequiredService<IOptionsMonitor<TableClientOptions>>().Get("Default");
         var serviceBlobs = provider.GetRequiredService<IOptionsMonitor<BlobClientOptions>>().Get("Default");
@@ -58,10 +64,7 @@ public sealed class StorageRetryTests
     [Fact]
     public void EveryBlobClientSendsAnMd5WithEachUpload()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageNames.Connection] = "UseDevelopmentStorage=true" })
-            .Build();
-        using var provider = new ServiceCollection().AddCodePairsStorage(configuration).BuildServiceProvider();
+        using var provider = ServiceProvider();
         var serviceBlobs = provider.GetRequiredService<IOptionsMonitor<BlobClientOptions>>().Get("Default");
 
         Assert.Equal(StorageChecksumAlgorithm.MD5, serviceBlobs.TransferValidation.Upload.ChecksumAlgorithm);
