@@ -38,5 +38,8 @@ public static class BatchNames
     public const string Plan = "plan.json";
     public const string ChunksFolder = "chunks/";
 
+    /// <summary>A chunked gzip file's inflated copy (the chunks' input; deleted when the batch ends).</summary>
+    public const string Inflated = "input.inflated";
+
     public static string ChunkDone(int chunk) => $"{ChunksFolder}{chunk:D6}.json";
 }

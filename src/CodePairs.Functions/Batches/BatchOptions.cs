@@ -13,7 +13,8 @@ public sealed class BatchOptions
     public const string ChunkQueueName = "batch-chunks";
 
     /// <summary>Files larger than this (bytes) are split into chunks of about this size, processed in parallel from
-    /// the <c>batch-chunks</c> queue. Gzip files cannot be cut by byte range and are always one chunk.</summary>
+    /// the <c>batch-chunks</c> queue. A gzip file that says (in its trailer) it inflates to more than this is inflated
+    /// once by its planning pass into a copy in the batch's output folder, and that copy is cut the same way.</summary>
     public long ChunkBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>The setting of claims whose lines name none: <c>practitioner</c> (also ASCs) or <c>hospital</c>.</summary>

@@ -11,7 +11,7 @@ namespace CodePairs.Functions.Batches;
 
 /// <summary>
 /// Validates a batch file end to end: plan (one streaming pass over files above <see cref="BatchOptions.ChunkBytes"/>)
-/// → per chunk, stream the byte range through the engine's <see cref="BatchReader"/> and <see cref="BatchCheck"/>,
+/// (a gzip file above it: one pass that inflates it into a copy the chunks read) → per chunk, stream the byte range through the engine's <see cref="BatchReader"/> and <see cref="BatchCheck"/>,
 /// staging output blocks with deterministic ids → when every chunk is done, commit the block lists of
 /// <c>results.csv</c> and <c>rejected.csv</c>, then write <c>summary.json</c>. Everything is keyed by the input's name
 /// and ETag, so a re-delivery, a retried chunk or a rerun after a crash rewrites the same blocks and commits the same
@@ -94,27 +94,65 @@ public sealed class BatchProcessor(BatchStores stores, IActiveRules rules, IOpti
         var input = new BatchInput(_inputs.Container, name, blob.ETag, blob.Length, format, gzip);
         IReadOnlyList<ChunkPlan> chunks = [new ChunkPlan(0, 0, -1, 1, -1)];
         int? width = null;
-        if (!gzip && blob.Length > _options.ChunkBytes)
+        BatchInflatedCopy? inflated = null;
+        var prefix = BatchNames.Prefix(name, blob.ETag);
+        try
         {
-            try
+            if (!gzip && blob.Length > _options.ChunkBytes)
             {
                 await using var stream = await _inputs.OpenReadAsync(name, blob.ETag, 0, cancellationToken);
                 (chunks, width, _) = await ChunkPlanner.PlanAsync(stream, format, _options.ChunkBytes, cancellationToken);
             }
-            catch (BatchFileException e)
-            {
-                await FailAsync(input, e.Message, cancellationToken);
-                return null;
-            }
+            else if (gzip && await InflatedLengthHintAsync(name, blob, cancellationToken) > _options.ChunkBytes)
+                (chunks, width, inflated) = await PlanGzipAsync(name, blob, format, prefix + BatchNames.Inflated, cancellationToken);
         }
-        var prefix = BatchNames.Prefix(name, blob.ETag);
-        var plan = new BatchPlan(BatchNames.Id(name, blob.ETag), input, width, _options.ParsedDefaultSetting(), chunks, time.GetUtcNow());
+        catch (Exception e) when (e is BatchFileException || (gzip && e is InvalidDataException))
+        {
+            await FailAsync(input, e is BatchFileException ? e.Message : "the file is not valid gzip: " + e.Message, cancellationToken);
+            return null;
+        }
+        var plan = new BatchPlan(BatchNames.Id(name, blob.ETag), input, width, _options.ParsedDefaultSetting(), chunks, time.GetUtcNow()) { Inflated = inflated };
         if (!await _outputs.TryCreateAsync(prefix + BatchNames.Plan, plan, cancellationToken))
             plan = await ReadJson<BatchPlan>(prefix + BatchNames.Plan, cancellationToken) ?? throw new InvalidOperationException("plan.json vanished");
         AtPoint?.Invoke("planned");
         await WriteStatus(plan, BatchState.Running, null, cancellationToken);
         Log.BatchStarted(logger, blob.ETag, blob.Length, plan.Chunks.Count);
         return plan;
+    }
+
+    /// <summary>What a gzip file's trailer says it inflates to (one ranged read of its last bytes), or -1 when it is too
+    /// short to have one (it then fails as one chunk, with the reader's reason).</summary>
+    private async Task<long> InflatedLengthHintAsync(string name, BatchInputBlob blob, CancellationToken cancellationToken)
+    {
+        if (blob.Length < 18) return -1;
+        await using var tail = await _inputs.OpenReadAsync(name, blob.ETag, blob.Length - 4, cancellationToken);
+        var bytes = new byte[4];
+        await tail.ReadExactlyAsync(bytes, cancellationToken);
+        return GzipInputStream.InflatedLengthHint(bytes);
+    }
+
+    /// <summary>
+    /// A gzip file cannot be cut by byte range, so its planning pass inflates it once (within the gzip caps, and through
+    /// the same content check as a plain file's) and writes the inflated bytes as a block blob in the batch's output
+    /// folder, while the chunk planner cuts the same bytes. The chunks then read their ranges of that copy, exactly as a
+    /// plain file's chunks read theirs; the copy is deleted when the batch commits or fails. A rerun stages the same
+    /// blocks and the first commit of the copy stands, so the ETag the plan records never changes under it.
+    /// </summary>
+    private async Task<(IReadOnlyList<ChunkPlan>, int?, BatchInflatedCopy)> PlanGzipAsync(string name, BatchInputBlob blob, BatchFormat format,
+        string copyName, CancellationToken cancellationToken)
+    {
+        using var copy = _outputs.Stage(copyName, 0, _options.PartBytes, null, cancellationToken);
+        await using var raw = await _inputs.OpenReadAsync(name, blob.ETag, 0, cancellationToken);
+        var inflating = new GzipInputStream(new ReadAheadStream(raw, 1 << 20, cancellationToken), _options.Gzip());
+        await using var stream = new CopyingStream(inflating, copy);
+        var (chunks, width, _) = await ChunkPlanner.PlanAsync(stream, format, _options.ChunkBytes, cancellationToken);
+        await stream.CopyToAsync(Stream.Null, cancellationToken); // to the end: the trailer is checked there, and nothing is left out of the copy
+        copy.Complete();
+        var committed = await _outputs.CommitOnceAsync(copyName, Enumerable.Range(0, copy.Parts).Select(p => BatchNames.BlockId(0, p)),
+            "application/octet-stream", cancellationToken);
+        if (committed.Length != inflating.BytesOut)
+            throw new InvalidOperationException($"the inflated copy holds {committed.Length:N0} bytes, not the {inflating.BytesOut:N0} inflated");
+        return (chunks, width, new BatchInflatedCopy(copyName, committed.ETag, committed.Length));
     }
 
     /// <summary>One message per chunk not yet done; then commits, as every chunk may already be done (a re-delivery
@@ -189,9 +227,12 @@ public sealed class BatchProcessor(BatchStores stores, IActiveRules rules, IOpti
         var prefix = BatchNames.Prefix(plan.Input.Name, plan.Input.ETag);
         var chunk = plan.Chunks[index];
         var format = plan.Input.Format ?? throw new InvalidOperationException("plan.json has no input format");
-        await using var raw = await _inputs.OpenReadAsync(plan.Input.Name, plan.Input.ETag, chunk.Offset, cancellationToken);
+        // A planned gzip file's chunks read their ranges of its inflated copy; a one-chunk gzip file is inflated here.
+        await using var raw = plan.Inflated is { } copy
+            ? await _outputs.OpenReadAsync(copy.Name, copy.ETag, chunk.Offset, cancellationToken)
+            : await _inputs.OpenReadAsync(plan.Input.Name, plan.Input.ETag, chunk.Offset, cancellationToken);
         Stream stream = new ReadAheadStream(chunk.Length >= 0 ? new BoundedStream(raw, chunk.Length) : raw, 1 << 20, cancellationToken);
-        if (plan.Input.Gzip) stream = new GzipInputStream(stream, _options.Gzip());
+        if (plan.Input.Gzip && plan.Inflated is null) stream = new GzipInputStream(stream, _options.Gzip());
         await using var _ = stream;
         var slice = format == BatchFormat.X12
             ? plan.Chunks.Count == 1 ? null : new BatchSlice(chunk.FirstLine, null) { X12Start = chunk.X12, EndsFile = index == plan.Chunks.Count - 1 }
@@ -268,6 +309,7 @@ public sealed class BatchProcessor(BatchStores stores, IActiveRules rules, IOpti
             };
         await _outputs.WriteAsync(prefix + BatchNames.Summary, summary, cancellationToken);
         await WriteStatus(plan, BatchState.Completed, null, cancellationToken, linesIn, validated + rejected);
+        if (plan.Inflated is { } copy) await _outputs.DeleteIfExistsAsync(copy.Name, cancellationToken);
         Log.BatchCompleted(logger, plan.Input.ETag, linesIn, validated, rejected, elapsed);
         return true;
     }
@@ -292,6 +334,7 @@ public sealed class BatchProcessor(BatchStores stores, IActiveRules rules, IOpti
         }
         await _outputs.WriteAsync(prefix + BatchNames.Status, new BatchStatusView(summary.Id, BatchState.Failed, input, summary.Outputs,
             null, 0, 0, 0, now, error), cancellationToken);
+        if (input.Gzip) await _outputs.DeleteIfExistsAsync(prefix + BatchNames.Inflated, cancellationToken); // a planned gzip file's copy
         Log.BatchFailed(logger, input.ETag);
     }
 

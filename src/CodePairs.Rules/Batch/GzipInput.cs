@@ -38,6 +38,14 @@ public sealed class GzipInputStream : ReadOnlyStream
         _limits = limits ?? GzipLimits.Default;
     }
 
+    /// <summary>
+    /// What a gzip file says it inflates to: the length in its trailer (its last four bytes, little-endian; the length
+    /// mod 2^32, exact below 4 GiB, which is <see cref="GzipLimits.Default"/>'s cap). Only a hint for planning: a file can
+    /// say anything there, so the caps are still checked while inflating and the trailer again at the end.
+    /// </summary>
+    public static long InflatedLengthHint(ReadOnlySpan<byte> lastFourBytes)
+        => lastFourBytes.Length == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(lastFourBytes) : -1;
+
     /// <summary>Bytes inflated so far.</summary>
     public long BytesOut => _out;
 

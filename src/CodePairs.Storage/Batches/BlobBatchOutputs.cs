@@ -62,5 +62,38 @@ public sealed class BlobBatchOutputs(BlobContainerClient container, JsonSerializ
         => container.GetBlockBlobClient(name).CommitBlockListAsync(blockIds,
             new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
 
+    public async Task<BatchOutputBlob> CommitOnceAsync(string name, IEnumerable<string> blockIds, string contentType, CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlockBlobClient(name);
+        try
+        {
+            var committed = await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken).ConfigureAwait(false);
+            var properties = await blob.GetPropertiesAsync(new BlobRequestConditions { IfMatch = committed.Value.ETag }, cancellationToken).ConfigureAwait(false);
+            return new BatchOutputBlob(Unquoted(committed.Value.ETag), properties.Value.ContentLength);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return new BatchOutputBlob(Unquoted(properties.ETag), properties.ContentLength);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(string name, string etag, long position, CancellationToken cancellationToken)
+        => await container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false)
+        {
+            Position = position, BufferSize = ReadBuffer, Conditions = new BlobRequestConditions { IfMatch = new ETag("\"" + etag + "\"") },
+        }, cancellationToken).ConfigureAwait(false);
+
+    public Task DeleteIfExistsAsync(string name, CancellationToken cancellationToken)
+        => container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    private const int ReadBuffer = 4 * 1024 * 1024;
+
+    private static string Unquoted(ETag etag) => etag.ToString().Trim('"');
+
     private BinaryData Json<T>(T value) => BinaryData.FromObjectAsJson(value, json);
 }

@@ -35,7 +35,22 @@ public interface IBatchOutputs
 
     /// <summary>Commits the block list of a block blob (the blocks <see cref="BatchBlocks.Id"/> staged by <see cref="Stage"/>).</summary>
     Task CommitAsync(string name, IEnumerable<string> blockIds, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>Commits the block list only if the blob does not exist yet (If-None-Match: *): the first commit stands,
+    /// so a second writer of the same bytes never changes the ETag a plan recorded. Returns the blob's ETag and length,
+    /// this commit's or the one already there.</summary>
+    Task<BatchOutputBlob> CommitOnceAsync(string name, IEnumerable<string> blockIds, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>A stream from byte <paramref name="position"/> to the end, while the blob still has <paramref name="etag"/>
+    /// (a replaced or deleted blob fails the read with the client's exception, for the host to retry).</summary>
+    Task<Stream> OpenReadAsync(string name, string etag, long position, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the blob if it is there.</summary>
+    Task DeleteIfExistsAsync(string name, CancellationToken cancellationToken);
 }
+
+/// <summary>An output blob as committed: its ETag (unquoted) and length.</summary>
+public sealed record BatchOutputBlob(string ETag, long Length);
 
 /// <summary>A blob in a batch's output folder, with its metadata (empty unless listed with it).</summary>
 public sealed record BatchOutputItem(string Name, IReadOnlyDictionary<string, string> Metadata);

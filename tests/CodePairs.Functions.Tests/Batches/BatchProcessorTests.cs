@@ -224,6 +224,87 @@ public class BatchProcessorTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.True(b.LinesRejected > 0 && b.ClaimsWithFindings > 0);
     }
 
+    /// <summary>
+    /// A gzip file above the chunk size is chunked like the plain one (issue 12, item 3): its planning pass inflates it
+    /// once into a copy in the batch's folder and cuts that; the chunks (run in reverse) read their ranges of the copy;
+    /// the output is the plain chunked file's, byte for byte; the copy is gone once the batch is committed.
+    /// </summary>
+    [Theory]
+    [InlineData("z.csv")]
+    [InlineData("z.jsonl")]
+    public async Task AGzipFileAboveTheChunkSizeIsInflatedOnceAndChunkedLikeThePlainFile(string name)
+    {
+        AzuriteFixture.RequireAzurite();
+        var csv = BatchKit.Generate(15_000, "\r\n");
+        var bytes = BatchKit.Utf8(name.EndsWith(".jsonl", StringComparison.Ordinal) ? JsonLinesOf(csv) : csv);
+        var plainKit = new BatchKit(azurite, chunkBytes: 96 * 1024, partBytes: 16 * 1024);
+        var gzipKit = new BatchKit(azurite, chunkBytes: 96 * 1024, partBytes: 16 * 1024);
+        var plain = await plainKit.Upload(name, bytes);
+        var gz = await gzipKit.Upload(name + ".gz", BatchKit.Gzip(bytes));
+        var plainPlan = await plainKit.Run(plain);
+        var plan = await gzipKit.Run(gz, reverseChunks: true);
+
+        Assert.True(plan!.Chunks.Count > 2, $"expected several chunks, got {plan.Chunks.Count}");
+        Assert.Equal(plainPlan!.Chunks.Select(c => (c.Offset, c.Length, c.FirstLine, c.Lines)), plan.Chunks.Select(c => (c.Offset, c.Length, c.FirstLine, c.Lines)));
+        Assert.NotNull(plan.Inflated);
+        Assert.Equal(bytes.Length, plan.Inflated!.Bytes);
+        Assert.Equal(await plainKit.Read(plain, "results.csv"), await gzipKit.Read(gz, "results.csv"));
+        Assert.Equal(await plainKit.Read(plain, "rejected.csv"), await gzipKit.Read(gz, "rejected.csv"));
+        var (a, b) = (await plainKit.Summary(plain), await gzipKit.Summary(gz));
+        Assert.Equal((a.LinesIn, a.LinesValidated, a.LinesRejected, a.Claims, a.ClaimsClean, a.Chunks),
+            (b.LinesIn, b.LinesValidated, b.LinesRejected, b.Claims, b.ClaimsClean, b.Chunks));
+        Assert.True(b.Input.Gzip);
+        Assert.Equal(plan.LinesIn, b.LinesIn);
+        Assert.False(await gzipKit.Output.GetBlobClient(plan.Inflated.Name).ExistsAsync(), "the inflated copy outlived its batch");
+    }
+
+    /// <summary>A planning pass that runs again after the copy was committed (the worker died before plan.json) keeps
+    /// the first copy: same ETag, so the plan never points at a copy another planner replaced.</summary>
+    [Fact]
+    public async Task AGzipPlanningPassRunAgainKeepsTheFirstCopyAndTheSameOutput()
+    {
+        AzuriteFixture.RequireAzurite();
+        var bytes = BatchKit.Utf8(BatchKit.Generate(10_000, "\n"));
+        var reference = new BatchKit(azurite);
+        var r = await reference.Upload("again.csv", bytes);
+        await reference.Run(r);
+
+        var kit = new BatchKit(azurite, chunkBytes: 64 * 1024, partBytes: 16 * 1024);
+        var gz = await kit.Upload("again.csv.gz", BatchKit.Gzip(bytes));
+        kit.Processor.AtPoint = point => { if (point == "planned") throw new IOException("the worker died here"); };
+        await Assert.ThrowsAsync<IOException>(() => kit.Processor.StartAsync(gz.BlobContainerName, gz.Name, CancellationToken.None));
+        var prefix = BatchNames.Prefix(gz.Name, BatchNames.Tag((await gz.GetPropertiesAsync()).Value.ETag.ToString()));
+        var first = (await kit.Output.GetBlobClient(prefix + BatchNames.Inflated).GetPropertiesAsync()).Value.ETag;
+        await kit.Output.GetBlobClient(prefix + BatchNames.Plan).DeleteAsync(); // as if it died before plan.json
+
+        kit.Processor.AtPoint = null;
+        var plan = await kit.Run(gz);
+        Assert.Equal(BatchNames.Tag(first.ToString()), plan!.Inflated!.ETag);
+        Assert.True(plan.Chunks.Count > 2);
+        Assert.Equal(await reference.Read(r, "results.csv"), await kit.Read(gz, "results.csv"));
+        Assert.Equal(await reference.Read(r, "rejected.csv"), await kit.Read(gz, "rejected.csv"));
+    }
+
+    /// <summary>A damaged gzip file above the chunk size fails in its planning pass, for its content, with the reason;
+    /// no plan, no copy, no chunk is left behind.</summary>
+    [Fact]
+    public async Task ADamagedGzipFileAboveTheChunkSizeFailsInItsPlanningPassAndLeavesNoCopy()
+    {
+        AzuriteFixture.RequireAzurite();
+        var gz = BatchKit.Gzip(BatchKit.Utf8(BatchKit.Generate(10_000, "\n")));
+        gz[gz.Length / 2] ^= 0x55; // a flipped byte in the middle; the trailer (and its length hint) stays
+        var kit = new BatchKit(azurite, chunkBytes: 64 * 1024, partBytes: 16 * 1024);
+        var blob = await kit.Upload("damaged.csv.gz", gz);
+        Assert.Null(await kit.Run(blob));
+        var summary = await kit.Summary(blob);
+        Assert.Equal(BatchState.Failed, summary.Status);
+        Assert.True(summary.Error!.StartsWith("the file is not valid gzip", StringComparison.Ordinal)
+                    || summary.Error.StartsWith("the gzip file is truncated or corrupt", StringComparison.Ordinal), summary.Error);
+        var names = new List<string>();
+        await foreach (var item in kit.Output.GetBlobsAsync()) names.Add(item.Name.Split('/')[^1]);
+        Assert.Equal(["status.json", "summary.json"], names.Order(StringComparer.Ordinal).ToArray());
+    }
+
     /// <summary>The same claims as JSON lines (one claim a line), with an empty line and a malformed one.</summary>
     private static string JsonLinesOf(string csv)
     {

@@ -149,6 +149,14 @@ public class BoundedInputTests
         => Assert.Equal(Claims, Inflate(Gzip(Claims)));
 
     [Fact]
+    public void AGzipFilesTrailerGivesItsInflatedLengthAsAPlanningHint()
+    {
+        var gz = Gzip(Claims);
+        Assert.Equal(Claims.Length, GzipInputStream.InflatedLengthHint(gz.AsSpan(gz.Length - 4)));
+        Assert.Equal(-1, GzipInputStream.InflatedLengthHint(gz.AsSpan(0, 3)));
+    }
+
+    [Fact]
     public void ATruncatedGzipFileFailsWhereverItIsCutNotReadAsAShorterFile()
     {
         // The defect: the first half of a 2,000-line .csv.gz reported completed with 946 lines.
